@@ -1,0 +1,92 @@
+package dev.tokentally;
+
+import dev.tokentally.app.Application;
+import dev.tokentally.config.ConfigException;
+import dev.tokentally.config.ConfigLoader;
+import dev.tokentally.counting.CountCommand;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Command-line entry point: {@code run} (the default) and {@code count}. */
+public final class Main {
+  static final String USAGE =
+      """
+      Usage: java -jar tokentally.jar [COMMAND] [OPTIONS]
+
+      Commands:
+        run [--config FILE]   Count the input tokens of LLM requests on Kafka (the default).
+                              Without KAFKA_BOOTSTRAP_SERVERS it starts a single-node Kafka
+                              broker on localhost:9092 with its data under ./data/kafka.
+        count FILE...         Count request bodies from files (or - for stdin) and print the
+                              vendor's count response, e.g. {"input_tokens":14}.
+        --help                Show this help.
+
+      Configuration: built-in defaults < --config FILE < environment (TOKENTALLY_* for
+      tokentally's settings, KAFKA_* for Kafka client and Streams settings). See README.
+      """;
+
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    List<String> rest = new ArrayList<>(List.of(args));
+    String command = rest.isEmpty() || rest.get(0).startsWith("-") ? "run" : rest.remove(0);
+    if (rest.contains("--help") || rest.contains("-h") || command.equals("help")) {
+      System.out.print(USAGE);
+      return;
+    }
+    switch (command) {
+      case "run" -> run(rest);
+      case "count" -> System.exit(CountCommand.run(rest, System.in, System.out, System.err));
+      default -> fail(System.err, "unknown command '" + command + "'");
+    }
+  }
+
+  private static void run(List<String> args) {
+    Path configFile = null;
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals("--config") && i + 1 < args.size()) {
+        configFile = Path.of(args.get(++i));
+      } else {
+        fail(System.err, "unknown option '" + args.get(i) + "' for run");
+      }
+    }
+    Application app;
+    try {
+      app = Application.start(ConfigLoader.load(configFile, System.getenv()));
+    } catch (ConfigException e) {
+      fail(System.err, e.getMessage());
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("shutdown requested");
+                  app.close();
+                  stopped.countDown();
+                  // SIGTERM and Ctrl-C are the normal way to stop a service: report success
+                  // instead of the JVM's 143/130, which orchestrators would count as a crash.
+                  Runtime.getRuntime().halt(0);
+                },
+                "tokentally-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void fail(PrintStream err, String message) {
+    err.println("tokentally: " + message);
+    err.print(USAGE);
+    System.exit(2);
+  }
+}

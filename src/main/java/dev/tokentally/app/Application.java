@@ -1,0 +1,138 @@
+package dev.tokentally.app;
+
+import dev.tokentally.broker.EmbeddedBroker;
+import dev.tokentally.config.AppConfig;
+import dev.tokentally.counting.ClaudeTokenizer;
+import dev.tokentally.counting.RequestCounter;
+import dev.tokentally.enrich.RequestAssessor;
+import dev.tokentally.http.HttpService;
+import dev.tokentally.request.RequestParser;
+import dev.tokentally.topology.TokentallyTopology;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running tokentally instance: the embedded broker when no cluster is configured, the Streams
+ * topology, metrics and the HTTP server. {@link #close()} stops them in reverse order.
+ */
+public final class Application implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Application.class);
+  private static final Duration BROKER_READY_TIMEOUT = Duration.ofSeconds(60);
+
+  private final AppConfig config;
+  private final EmbeddedBroker broker;
+  private final KafkaStreams streams;
+  private final KafkaStreamsMetrics streamsMetrics;
+  private final HttpService http;
+
+  private Application(
+      AppConfig config,
+      EmbeddedBroker broker,
+      KafkaStreams streams,
+      KafkaStreamsMetrics streamsMetrics,
+      HttpService http) {
+    this.config = config;
+    this.broker = broker;
+    this.streams = streams;
+    this.streamsMetrics = streamsMetrics;
+    this.http = http;
+  }
+
+  /** Starts everything and returns once Streams has been started (not necessarily RUNNING). */
+  public static Application start(AppConfig config) {
+    EmbeddedBroker broker =
+        config.clusterConfigured()
+            ? null
+            : EmbeddedBroker.start(config.broker(), BROKER_READY_TIMEOUT);
+    try {
+      String bootstrap =
+          broker == null ? config.kafka().get("bootstrap.servers") : broker.bootstrapServers();
+      Properties props = StreamsProperties.of(config, bootstrap);
+      if (config.topicCreation().enabled()) {
+        TopicBootstrap.ensureTopics(props, config);
+      }
+      RequestAssessor assessor =
+          new RequestAssessor(new RequestParser(), new RequestCounter(ClaudeTokenizer.load()));
+      Topology topology = TokentallyTopology.build(config.topics(), assessor, props);
+      KafkaStreams streams = new KafkaStreams(topology, props);
+      // A dead stream thread is a bug or a lost broker: exit so the orchestrator restarts us.
+      streams.setUncaughtExceptionHandler(e -> StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+      AtomicBoolean announced = new AtomicBoolean();
+      streams.setStateListener(
+          (now, before) -> {
+            if (now == KafkaStreams.State.RUNNING && announced.compareAndSet(false, true)) {
+              log.info(
+                  "tokentally is RUNNING: produce requests to {} on {}; read {} and {}; http://localhost:{}",
+                  config.topics().requests(),
+                  bootstrap,
+                  config.topics().enriched(),
+                  config.topics().deadLetter(),
+                  config.httpPort());
+            }
+          });
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new JvmMemoryMetrics().bindTo(registry);
+      new JvmGcMetrics().bindTo(registry);
+      new JvmThreadMetrics().bindTo(registry);
+      new ProcessorMetrics().bindTo(registry);
+      new UptimeMetrics().bindTo(registry);
+      KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+      streamsMetrics.bindTo(registry);
+      HttpService http =
+          HttpService.start(
+              config.httpPort(), () -> streams.state() == KafkaStreams.State.RUNNING, registry);
+      streams.start();
+      return new Application(config, broker, streams, streamsMetrics, http);
+    } catch (IOException e) {
+      closeQuietly(broker);
+      throw new UncheckedIOException("cannot start the HTTP server", e);
+    } catch (RuntimeException e) {
+      closeQuietly(broker);
+      throw e;
+    }
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  @Override
+  public void close() {
+    log.info("stopping: closing Kafka Streams (timeout {})", config.shutdownTimeout());
+    boolean clean = streams.close(CloseOptions.timeout(config.shutdownTimeout()));
+    if (!clean) {
+      log.warn("Kafka Streams did not close within {}", config.shutdownTimeout());
+    }
+    streamsMetrics.close();
+    http.close();
+    closeQuietly(broker);
+    log.info("stopped");
+  }
+
+  private static void closeQuietly(EmbeddedBroker broker) {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+}

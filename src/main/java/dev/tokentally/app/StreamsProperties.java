@@ -1,0 +1,31 @@
+package dev.tokentally.app;
+
+import dev.tokentally.config.AppConfig;
+import dev.tokentally.deadletter.DeadLetterProcessingExceptionHandler;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
+
+/** The Kafka Streams properties for a configuration: the user's settings plus the handlers. */
+public final class StreamsProperties {
+  private StreamsProperties() {}
+
+  public static Properties of(AppConfig config, String bootstrapServers) {
+    Properties props = config.kafkaProperties(bootstrapServers);
+    props.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterProcessingExceptionHandler.class.getName());
+    props.put(DeadLetterProcessingExceptionHandler.DLQ_TOPIC_CONFIG, config.topics().deadLetter());
+    // Keys and values are read as raw bytes, which cannot fail to deserialise; should that ever
+    // change, failing loudly beats silently skipping a record.
+    props.putIfAbsent(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndFailExceptionHandler.class.getName());
+    // A record that cannot be written must not be committed as processed: fail and restart.
+    props.putIfAbsent(
+        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DefaultProductionExceptionHandler.class.getName());
+    return props;
+  }
+}

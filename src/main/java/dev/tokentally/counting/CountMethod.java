@@ -1,0 +1,17 @@
+package dev.tokentally.counting;
+
+import java.util.Locale;
+
+/** How a count was obtained; consumers decide from it how far to trust the number. */
+public enum CountMethod {
+  /** The vendor's own vocabulary applied to the request's content. */
+  TOKENIZER,
+  /** A tokenizer of a related model family, corrected by factors fitted to published counts. */
+  CALIBRATED,
+  /** An approximation without the vendor's vocabulary (e.g. characters / 4). */
+  HEURISTIC;
+
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

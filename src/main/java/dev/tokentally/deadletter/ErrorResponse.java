@@ -1,0 +1,82 @@
+package dev.tokentally.deadletter;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * Builds the dead-letter value: the seeds' ErrorResponse {@code {"error":{code,message,details}}}
+ * with a {@code meta} object that says where the record came from and keeps its original bytes, as
+ * text when they are valid UTF-8 and as {@code payload_base64} otherwise, so nothing is lost.
+ */
+public final class ErrorResponse {
+  /** Header on every dead-letter record, so consumers can filter without parsing the value. */
+  public static final String CODE_HEADER = "tokentally-error-code";
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private ErrorResponse() {}
+
+  /**
+   * @param context model, name and span id when known (null values are written as null)
+   */
+  public static byte[] build(
+      ErrorCode code,
+      String message,
+      Map<String, ?> details,
+      SourcePosition source,
+      RequestContext context,
+      byte[] payload) {
+    ObjectNode root = MAPPER.createObjectNode();
+    ObjectNode error = root.putObject("error");
+    error.put("code", code.code());
+    error.put("message", message);
+    error.set("details", MAPPER.valueToTree(details));
+    ObjectNode meta = root.putObject("meta");
+    ObjectNode src = meta.putObject("source");
+    src.put("topic", source.topic());
+    src.put("partition", source.partition());
+    src.put("offset", source.offset());
+    src.put("timestamp", Instant.ofEpochMilli(source.timestamp()).toString());
+    meta.put("model", context.model());
+    meta.put("name", context.name());
+    meta.put("span_id", context.spanId());
+    putPayload(meta, payload);
+    try {
+      return MAPPER.writeValueAsBytes(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise an ObjectNode", e);
+    }
+  }
+
+  private static void putPayload(ObjectNode meta, byte[] payload) {
+    if (payload == null) {
+      meta.putNull("payload");
+      return;
+    }
+    try {
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(payload))
+              .toString();
+      meta.put("payload", text);
+    } catch (CharacterCodingException e) {
+      meta.put("payload_base64", Base64.getEncoder().encodeToString(payload));
+    }
+  }
+
+  /** What is known about a request before or without parsing its body. */
+  public record RequestContext(String model, String name, String spanId) {
+    public static final RequestContext UNKNOWN = new RequestContext(null, null, null);
+  }
+}

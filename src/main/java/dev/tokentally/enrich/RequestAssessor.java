@@ -1,0 +1,74 @@
+package dev.tokentally.enrich;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokentally.counting.RequestCounter;
+import dev.tokentally.counting.TokenCount;
+import dev.tokentally.deadletter.ErrorResponse;
+import dev.tokentally.deadletter.ErrorResponse.RequestContext;
+import dev.tokentally.deadletter.SourcePosition;
+import dev.tokentally.request.LlmRequest;
+import dev.tokentally.request.ParseResult;
+import dev.tokentally.request.RequestParser;
+import java.time.Instant;
+
+/**
+ * Decides what happens to one input record: parse it, count it, and build either the enriched
+ * record or the dead letter. Pure (no Kafka), so the same logic serves the stream and tests.
+ */
+public final class RequestAssessor {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final RequestParser parser;
+  private final RequestCounter counter;
+
+  public RequestAssessor(RequestParser parser, RequestCounter counter) {
+    this.parser = parser;
+    this.counter = counter;
+  }
+
+  /**
+   * @param name function name from the {@code X-Opper-Name} header, or null
+   * @param spanId parent span id from the {@code X-Opper-Parent-Span-Id} header, or null
+   */
+  public Assessment assess(byte[] value, String name, String spanId, SourcePosition source) {
+    ParseResult parsed = parser.parse(value);
+    if (parsed instanceof ParseResult.Invalid invalid) {
+      return new Assessment.Rejected(
+          invalid.code(),
+          ErrorResponse.build(
+              invalid.code(),
+              invalid.message(),
+              invalid.details(),
+              source,
+              new RequestContext(null, name, spanId),
+              value));
+    }
+    LlmRequest request = ((ParseResult.Parsed) parsed).request();
+    return new Assessment.Enriched(enriched(request, counter.count(request), name, spanId, source));
+  }
+
+  private static byte[] enriched(
+      LlmRequest request, TokenCount count, String name, String spanId, SourcePosition source) {
+    ObjectNode out = MAPPER.createObjectNode();
+    out.put("api", request.api().id());
+    out.put("model", request.model());
+    out.put(request.api().countField(), count.total());
+    out.put("count_method", count.method().label());
+    out.set("breakdown", MAPPER.valueToTree(count.breakdown()));
+    out.put("name", name);
+    out.put("span_id", spanId);
+    ObjectNode src = out.putObject("source");
+    src.put("topic", source.topic());
+    src.put("partition", source.partition());
+    src.put("offset", source.offset());
+    src.put("timestamp", Instant.ofEpochMilli(source.timestamp()).toString());
+    out.set("request", request.body());
+    try {
+      return MAPPER.writeValueAsBytes(out);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise an ObjectNode", e);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.tokentally.topology;
+
+import dev.tokentally.deadletter.ErrorResponse;
+import dev.tokentally.deadletter.SourcePosition;
+import dev.tokentally.enrich.Assessment;
+import dev.tokentally.enrich.RequestAssessor;
+import dev.tokentally.enrich.RequestHeaders;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Runs {@link RequestAssessor} on each record. A processor rather than a DSL lambda because it
+ * needs the headers (function name, credentials to drop) and the source offset for traceability.
+ */
+final class AssessRequestProcessor implements FixedKeyProcessor<byte[], byte[], Assessment> {
+  private final RequestAssessor assessor;
+  private FixedKeyProcessorContext<byte[], Assessment> context;
+
+  AssessRequestProcessor(RequestAssessor assessor) {
+    this.assessor = assessor;
+  }
+
+  @Override
+  public void init(FixedKeyProcessorContext<byte[], Assessment> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(FixedKeyRecord<byte[], byte[]> record) {
+    SourcePosition source = source(record.timestamp());
+    Headers headers = RequestHeaders.withoutCredentials(record.headers());
+    Assessment assessment =
+        assessor.assess(
+            record.value(),
+            RequestHeaders.text(headers, RequestHeaders.NAME),
+            RequestHeaders.text(headers, RequestHeaders.SPAN_ID),
+            source);
+    if (assessment instanceof Assessment.Rejected rejected) {
+      headers.remove(ErrorResponse.CODE_HEADER);
+      headers.add(
+          ErrorResponse.CODE_HEADER, rejected.code().code().getBytes(StandardCharsets.UTF_8));
+    }
+    context.forward(record.withValue(assessment).withHeaders(headers));
+  }
+
+  private SourcePosition source(long timestamp) {
+    RecordMetadata meta = context.recordMetadata().orElseThrow();
+    return new SourcePosition(meta.topic(), meta.partition(), meta.offset(), timestamp);
+  }
+}
