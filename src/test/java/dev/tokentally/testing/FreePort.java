@@ -1,0 +1,19 @@
+package dev.tokentally.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+
+/** A TCP port that was free a moment ago, for servers a test starts on fixed ports. */
+public final class FreePort {
+  private FreePort() {}
+
+  public static int find() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.tokentally.testing;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Plain Kafka clients for tests: produce raw records, read topics as a downstream consumer. */
+public final class TopicIo {
+  private TopicIo() {}
+
+  public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true),
+        new ByteArraySerializer(),
+        new ByteArraySerializer());
+  }
+
+  public static void send(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
+    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+      for (ProducerRecord<byte[], byte[]> record : records) {
+        producer.send(record);
+      }
+      producer.flush();
+    }
+  }
+
+  /**
+   * Reads {@code topics} from the beginning with {@code read_committed}, as a downstream consumer
+   * would, until {@code expected} records arrived, then keeps reading for {@code settle} so that
+   * duplicates would show up too.
+   */
+  public static List<ConsumerRecord<byte[], byte[]>> readCommitted(
+      String bootstrap, List<String> topics, int expected, Duration timeout, Duration settle) {
+    Map<String, Object> conf =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "test-reader-" + UUID.randomUUID(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false);
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(conf, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(topics);
+      Instant deadline = Instant.now().plus(timeout);
+      Instant settleUntil = null;
+      while (Instant.now().isBefore(deadline)
+          && (settleUntil == null || Instant.now().isBefore(settleUntil))) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+        if (settleUntil == null && records.size() >= expected) {
+          settleUntil = Instant.now().plus(settle);
+        }
+      }
+    }
+    return records;
+  }
+}
