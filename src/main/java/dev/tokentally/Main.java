@@ -63,6 +63,19 @@ public final class Main {
     } catch (ConfigException e) {
       fail(System.err, e.getMessage());
       return;
+    } catch (RuntimeException e) {
+      // Start-up failures are operator problems (port taken, broker unreachable): say what and
+      // why in one line per cause; the full trace is noise at this point.
+      StringBuilder why = new StringBuilder("cannot start: " + e.getMessage());
+      for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+        why.append("\n  caused by ")
+            .append(cause.getClass().getSimpleName())
+            .append(": ")
+            .append(cause.getMessage());
+      }
+      log.error(why.toString());
+      System.exit(1);
+      return;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

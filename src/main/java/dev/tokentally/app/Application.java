@@ -120,7 +120,12 @@ public final class Application implements AutoCloseable {
   @Override
   public void close() {
     log.info("stopping: closing Kafka Streams (timeout {})", config.shutdownTimeout());
-    boolean clean = streams.close(CloseOptions.timeout(config.shutdownTimeout()));
+    // Leave the group: without static membership a restarted instance joins with a new member id,
+    // and the old one would otherwise hold its partitions until the session times out (45 s).
+    boolean clean =
+        streams.close(
+            CloseOptions.timeout(config.shutdownTimeout())
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     if (!clean) {
       log.warn("Kafka Streams did not close within {}", config.shutdownTimeout());
     }

@@ -44,7 +44,10 @@ public final class EmbeddedBroker implements AutoCloseable {
     Properties props = serverProperties(settings, logDir);
     try {
       Files.createDirectories(logDir);
-      format(props, logDir);
+      // A formatted directory keeps its cluster id; formatting it again with a new id would fail.
+      if (!Files.exists(logDir.resolve("meta.properties"))) {
+        format(props, logDir);
+      }
     } catch (IOException e) {
       throw new IllegalStateException("cannot prepare broker data dir " + logDir, e);
     }
@@ -100,13 +103,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     String[] args = {
-      "format",
-      "--standalone",
-      "--ignore-formatted",
-      "-t",
-      Uuid.randomUuid().toString(),
-      "-c",
-      propsFile.toString()
+      "format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c", propsFile.toString()
     };
     int exit =
         StorageTool$.MODULE$.execute(args, new PrintStream(captured, true, StandardCharsets.UTF_8));

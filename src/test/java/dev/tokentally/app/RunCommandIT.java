@@ -127,6 +127,28 @@ class RunCommandIT {
     System.out.printf(
         "run command: startup %d ms, produce-to-output %d ms, SIGTERM-to-exit %d ms%n",
         startup.toMillis(), roundTrip.toMillis(), shutdown.toMillis());
+
+    // A restart reuses ./data/kafka: the earlier records are still there and new ones flow.
+    output.clear();
+    process = builder.start();
+    Thread again = new Thread(this::pumpOutput, "child-output-2");
+    again.setDaemon(true);
+    again.start();
+    awaitLine("is RUNNING", Duration.ofSeconds(30));
+    TopicIo.send(
+        bootstrap,
+        List.of(
+            new ProducerRecord<>(
+                "llm.requests", key("a-2"), ANTHROPIC_BODY.getBytes(StandardCharsets.UTF_8))));
+    List<ConsumerRecord<byte[], byte[]>> afterRestart =
+        TopicIo.readCommitted(
+            bootstrap, List.of("llm.requests.enriched"), 2, Duration.ofSeconds(10), Duration.ZERO);
+    assertThat(afterRestart)
+        .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+        .containsExactlyInAnyOrder("a-1", "a-2");
+    process.toHandle().destroy();
+    assertThat(process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isZero();
   }
 
   private static Path jar() {
