@@ -57,6 +57,7 @@ public final class Application implements AutoCloseable {
 
   /** Starts everything and returns once Streams has been started (not necessarily RUNNING). */
   public static Application start(AppConfig config) {
+    log.info("Kafka settings (secrets hidden): {}", config.describe());
     EmbeddedBroker broker =
         config.clusterConfigured()
             ? null
