@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 
@@ -40,11 +39,7 @@ public final class ErrorResponse {
     error.put("message", message);
     error.set("details", MAPPER.valueToTree(details));
     ObjectNode meta = root.putObject("meta");
-    ObjectNode src = meta.putObject("source");
-    src.put("topic", source.topic());
-    src.put("partition", source.partition());
-    src.put("offset", source.offset());
-    src.put("timestamp", Instant.ofEpochMilli(source.timestamp()).toString());
+    source.writeTo(meta);
     meta.put("model", context.model());
     meta.put("name", context.name());
     meta.put("span_id", context.spanId());

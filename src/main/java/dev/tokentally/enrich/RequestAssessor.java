@@ -11,7 +11,6 @@ import dev.tokentally.deadletter.SourcePosition;
 import dev.tokentally.request.LlmRequest;
 import dev.tokentally.request.ParseResult;
 import dev.tokentally.request.RequestParser;
-import java.time.Instant;
 
 /**
  * Decides what happens to one input record: parse it, count it, and build either the enriched
@@ -59,11 +58,7 @@ public final class RequestAssessor {
     out.set("breakdown", MAPPER.valueToTree(count.breakdown()));
     out.put("name", name);
     out.put("span_id", spanId);
-    ObjectNode src = out.putObject("source");
-    src.put("topic", source.topic());
-    src.put("partition", source.partition());
-    src.put("offset", source.offset());
-    src.put("timestamp", Instant.ofEpochMilli(source.timestamp()).toString());
+    source.writeTo(out);
     out.set("request", request.body());
     try {
       return MAPPER.writeValueAsBytes(out);
