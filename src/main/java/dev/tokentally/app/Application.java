@@ -2,10 +2,11 @@ package dev.tokentally.app;
 
 import dev.tokentally.broker.EmbeddedBroker;
 import dev.tokentally.config.AppConfig;
-import dev.tokentally.counting.ClaudeTokenizer;
+import dev.tokentally.counting.BlockCountCache;
 import dev.tokentally.counting.RequestCounter;
 import dev.tokentally.enrich.RequestAssessor;
 import dev.tokentally.http.HttpService;
+import dev.tokentally.models.ModelRegistry;
 import dev.tokentally.request.RequestParser;
 import dev.tokentally.topology.TokentallyTopology;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -70,7 +71,7 @@ public final class Application implements AutoCloseable {
         TopicBootstrap.ensureTopics(props, config);
       }
       RequestAssessor assessor =
-          new RequestAssessor(new RequestParser(), new RequestCounter(ClaudeTokenizer.load()));
+          new RequestAssessor(new RequestParser(), counter(config.counting()));
       Topology topology = TokentallyTopology.build(config.topics(), assessor, props);
       KafkaStreams streams = new KafkaStreams(topology, props);
       // A dead stream thread is a bug or a lost broker: exit so the orchestrator restarts us.
@@ -140,5 +141,11 @@ public final class Application implements AutoCloseable {
     if (broker != null) {
       broker.close();
     }
+  }
+
+  static RequestCounter counter(AppConfig.Counting counting) {
+    return new RequestCounter(
+        ModelRegistry.load(counting.modelsFile(), counting.fallbackModels()),
+        new BlockCountCache(counting.cacheBlocks()));
   }
 }

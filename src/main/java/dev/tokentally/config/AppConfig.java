@@ -15,6 +15,7 @@ import java.util.TreeMap;
  * @param httpPort port of the HTTP server (health, metrics)
  * @param broker settings of the embedded broker, used only when no cluster is configured
  * @param shutdownTimeout how long Streams may take to close on SIGTERM
+ * @param counting model registry and counting settings
  * @param kafka Kafka client and Streams properties; never contains {@code tokentally.*} keys
  */
 public record AppConfig(
@@ -23,6 +24,7 @@ public record AppConfig(
     int httpPort,
     EmbeddedBrokerSettings broker,
     Duration shutdownTimeout,
+    Counting counting,
     Map<String, String> kafka) {
 
   public AppConfig {
@@ -63,5 +65,16 @@ public record AppConfig(
   public record TopicCreation(boolean enabled, int partitions, short replicationFactor) {}
 
   /** The single-node KRaft broker started when {@code bootstrap.servers} is not configured. */
+  /**
+   * @param modelsFile user model registry merged over the shipped one, or null
+   * @param fallbackModels vendor to the known model that counts unknown models of that vendor
+   * @param cacheBlocks slots of the block-count cache; 0 turns it off
+   */
+  public record Counting(Path modelsFile, Map<String, String> fallbackModels, int cacheBlocks) {
+    public Counting {
+      fallbackModels = Map.copyOf(fallbackModels);
+    }
+  }
+
   public record EmbeddedBrokerSettings(String host, int port, int controllerPort, Path dataDir) {}
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -50,7 +51,11 @@ public final class ConfigLoader {
           Map.entry("tokentally.broker.port", "9092"),
           Map.entry("tokentally.broker.controller.port", "9093"),
           Map.entry("tokentally.broker.data.dir", "./data/kafka"),
-          Map.entry("tokentally.shutdown.timeout.ms", "10000"));
+          Map.entry("tokentally.shutdown.timeout.ms", "10000"),
+          Map.entry("tokentally.models.file", ""),
+          Map.entry("tokentally.models.fallback.anthropic", ""),
+          Map.entry("tokentally.models.fallback.gemini", ""),
+          Map.entry("tokentally.count.cache.blocks", "65536"));
 
   private static final Map<String, String> KAFKA_DEFAULTS =
       Map.ofEntries(
@@ -123,7 +128,23 @@ public final class ConfigLoader {
             integer(app, "tokentally.broker.controller.port", 0, 65535),
             Path.of(text(app, "tokentally.broker.data.dir"))),
         Duration.ofMillis(integer(app, "tokentally.shutdown.timeout.ms", 0, Integer.MAX_VALUE)),
+        counting(app),
         kafka);
+  }
+
+  private static AppConfig.Counting counting(Map<String, String> app) {
+    String file = app.getOrDefault("tokentally.models.file", "").trim();
+    Map<String, String> fallbacks = new java.util.TreeMap<>();
+    for (String vendor : List.of("anthropic", "gemini")) {
+      String model = app.getOrDefault("tokentally.models.fallback." + vendor, "").trim();
+      if (!model.isEmpty()) {
+        fallbacks.put(vendor, model);
+      }
+    }
+    return new AppConfig.Counting(
+        file.isEmpty() ? null : Path.of(file),
+        fallbacks,
+        integer(app, "tokentally.count.cache.blocks", 0, 1 << 24));
   }
 
   private static String text(Map<String, String> app, String key) {

@@ -1,113 +1,90 @@
 package dev.tokentally.counting;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokentally.deadletter.ErrorCode;
+import dev.tokentally.models.ModelRegistry;
+import dev.tokentally.models.ModelSpec;
 import dev.tokentally.request.Api;
 import dev.tokentally.request.LlmRequest;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.ToIntFunction;
+import java.util.Optional;
 
 /**
- * Counts the input tokens of a parsed request the way its vendor does.
- *
- * <p>This is the walking skeleton: text content of Anthropic requests is counted with Claude's
- * vocabulary plus the per-request envelope; Gemini text is estimated from its length until the
- * Gemma vocabulary lands. A request with content the skeleton cannot read (images, documents, tool
- * blocks) is labelled {@link CountMethod#HEURISTIC}, never passed off as exact.
+ * Counts the input tokens of a parsed request the way its vendor does: resolves the model in the
+ * registry, then applies that family's rules. One instance serves every stream thread and the HTTP
+ * endpoints, so all of them share the vocabularies and the block-count cache.
  */
 public final class RequestCounter {
+  private final ModelRegistry registry;
+  private final BlockCountCache cache;
+  private final AnthropicCounter anthropic;
+  private final Map<String, GeminiCounter> gemini;
+
+  public RequestCounter(ModelRegistry registry, BlockCountCache cache) {
+    this.registry = registry;
+    this.cache = cache;
+    this.anthropic = new AnthropicCounter(new TextCounter(Tokenizers.claude(), 1, cache));
+    this.gemini =
+        Map.of(
+            "gemma3", new GeminiCounter(new LazyText(2, cache, Tokenizers::gemma3).counter()),
+            "gemini1", new GeminiCounter(new LazyText(3, cache, Tokenizers::gemini1).counter()));
+  }
+
+  /** The shipped registry with a 64k-block cache; for tests and the count command. */
+  public static RequestCounter withDefaults() {
+    return new RequestCounter(ModelRegistry.builtIn(), new BlockCountCache(65_536));
+  }
+
+  public ModelRegistry registry() {
+    return registry;
+  }
+
+  public BlockCountCache cache() {
+    return cache;
+  }
+
+  public CountResult count(LlmRequest request) {
+    return count(request, null);
+  }
+
   /**
-   * Tokens Anthropic adds around a single-turn request: the published basic example is 14 = "You
-   * are a scientist" (4) + "Hello, Claude" (3) + 7.
+   * @param modelOverride model to use when the body names none (a header, a URL path, {@code
+   *     --model}); the body's own model wins
    */
-  static final int ANTHROPIC_REQUEST_ENVELOPE = 7;
-
-  private final TextTokenizer claude;
-
-  public RequestCounter(TextTokenizer claude) {
-    this.claude = claude;
+  public CountResult count(LlmRequest request, String modelOverride) {
+    String requested = request.model() != null ? request.model() : modelOverride;
+    String vendor = request.api().vendor();
+    if (requested == null) {
+      return new CountResult.Refused(
+          ErrorCode.INVALID_REQUEST,
+          "no model: the body names none and none was given with the record",
+          Map.of("path", "$.model"));
+    }
+    Optional<ModelSpec> model = registry.resolve(requested, vendor);
+    if (model.isEmpty()) {
+      return new CountResult.Refused(
+          ErrorCode.UNKNOWN_MODEL,
+          "model \"" + requested + "\" is not a known " + vendor + " model",
+          Map.of("model", requested));
+    }
+    ModelSpec spec = model.get();
+    try {
+      TokenCount count =
+          request.api() == Api.ANTHROPIC_MESSAGES
+              ? anthropic.count(request.body(), spec)
+              : gemini.get(spec.rules().tokenizer()).count(request.body(), spec);
+      return new CountResult.Counted(count, spec);
+    } catch (InvalidRequestException e) {
+      return new CountResult.Refused(
+          ErrorCode.INVALID_REQUEST, e.getMessage(), Map.of("path", e.path()));
+    }
   }
 
-  public TokenCount count(LlmRequest request) {
-    return request.api() == Api.ANTHROPIC_MESSAGES
-        ? countAnthropic(request.body())
-        : countGemini(request.body());
-  }
-
-  private TokenCount countAnthropic(JsonNode body) {
-    TextTally system = new TextTally(claude::count);
-    system.add(body.get("system"));
-    TextTally messages = new TextTally(claude::count);
-    for (JsonNode message : body.get("messages")) {
-      messages.add(message.get("content"));
-    }
-    Map<String, Integer> breakdown = new LinkedHashMap<>();
-    breakdown.put("system", system.tokens());
-    breakdown.put("messages", messages.tokens());
-    breakdown.put("overhead", ANTHROPIC_REQUEST_ENVELOPE);
-    int total = system.tokens() + messages.tokens() + ANTHROPIC_REQUEST_ENVELOPE;
-    boolean complete = system.unread() == 0 && messages.unread() == 0;
-    return new TokenCount(
-        total, complete ? CountMethod.TOKENIZER : CountMethod.HEURISTIC, breakdown);
-  }
-
-  private static TokenCount countGemini(JsonNode body) {
-    JsonNode inner = body.has("generateContentRequest") ? body.get("generateContentRequest") : body;
-    TextTally system = new TextTally(RequestCounter::charsOverFour);
-    JsonNode instruction = inner.get("systemInstruction");
-    if (instruction != null) {
-      system.add(instruction.get("parts"));
-    }
-    TextTally contents = new TextTally(RequestCounter::charsOverFour);
-    for (JsonNode content : inner.get("contents")) {
-      contents.add(content.get("parts"));
-    }
-    Map<String, Integer> breakdown = new LinkedHashMap<>();
-    breakdown.put("system", system.tokens());
-    breakdown.put("messages", contents.tokens());
-    return new TokenCount(system.tokens() + contents.tokens(), CountMethod.HEURISTIC, breakdown);
-  }
-
-  private static int charsOverFour(String text) {
-    return (text.codePointCount(0, text.length()) + 3) / 4;
-  }
-
-  /** Sums the tokens of strings, text blocks and text parts; counts the pieces it cannot read. */
-  private static final class TextTally {
-    private final ToIntFunction<String> tokenizer;
-    private int tokens;
-    private int unread;
-
-    TextTally(ToIntFunction<String> tokenizer) {
-      this.tokenizer = tokenizer;
-    }
-
-    void add(JsonNode node) {
-      if (node == null || node.isNull()) {
-        return;
-      }
-      if (node.isTextual()) {
-        tokens += tokenizer.applyAsInt(node.asText());
-      } else if (node.isArray()) {
-        for (JsonNode part : node) {
-          JsonNode text = part.get("text");
-          if (text != null && text.isTextual()) {
-            tokens += tokenizer.applyAsInt(text.asText());
-          } else {
-            unread++;
-          }
-        }
-      } else {
-        unread++;
-      }
-    }
-
-    int tokens() {
-      return tokens;
-    }
-
-    int unread() {
-      return unread;
+  /** Loads a Gemma vocabulary only when a model of its family is first counted. */
+  private record LazyText(
+      int id, BlockCountCache cache, java.util.function.Supplier<TextTokenizer> load) {
+    TextCounter counter() {
+      TextTokenizer lazy = text -> load.get().count(text);
+      return new TextCounter(lazy, id, cache);
     }
   }
 }

@@ -1,6 +1,8 @@
 package dev.tokentally.counting;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,9 +10,12 @@ import java.util.Map;
  *
  * @param total the number the vendor's count endpoint would answer
  * @param method how trustworthy {@code total} is
- * @param breakdown tokens per part (system, messages, overhead, ...); sums to {@code total}
+ * @param breakdown tokens per part (system, messages, tools, images, documents, audio_video,
+ *     thinking, overhead); sums to {@code total}
+ * @param notes why a count is weaker than the model's best method, one line per reason
  */
-public record TokenCount(int total, CountMethod method, Map<String, Integer> breakdown) {
+public record TokenCount(
+    int total, CountMethod method, Map<String, Integer> breakdown, List<String> notes) {
   public TokenCount {
     if (total < 0) {
       throw new IllegalArgumentException("token count must not be negative: " + total);
@@ -19,6 +24,7 @@ public record TokenCount(int total, CountMethod method, Map<String, Integer> bre
     if (sum != total) {
       throw new IllegalArgumentException("breakdown sums to " + sum + ", total is " + total);
     }
-    breakdown = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(breakdown));
+    breakdown = Collections.unmodifiableMap(new LinkedHashMap<>(breakdown));
+    notes = List.copyOf(notes);
   }
 }

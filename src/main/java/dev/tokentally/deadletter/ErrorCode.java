@@ -8,6 +8,8 @@ public enum ErrorCode {
   INVALID_JSON,
   /** Valid JSON that is not a well-formed Anthropic or Gemini request; details name the path. */
   INVALID_REQUEST,
+  /** The model is not in the registry and no fallback is configured for its vendor. */
+  UNKNOWN_MODEL,
   /** An unexpected exception while processing; the record is kept so it can be replayed. */
   INTERNAL_ERROR;
 

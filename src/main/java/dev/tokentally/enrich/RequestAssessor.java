@@ -3,14 +3,19 @@ package dev.tokentally.enrich;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokentally.counting.CountResult;
 import dev.tokentally.counting.RequestCounter;
 import dev.tokentally.counting.TokenCount;
 import dev.tokentally.deadletter.ErrorResponse;
 import dev.tokentally.deadletter.ErrorResponse.RequestContext;
 import dev.tokentally.deadletter.SourcePosition;
+import dev.tokentally.models.ModelSpec;
 import dev.tokentally.request.LlmRequest;
 import dev.tokentally.request.ParseResult;
 import dev.tokentally.request.RequestParser;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Optional;
 
 /**
  * Decides what happens to one input record: parse it, count it, and build either the enriched
@@ -45,17 +50,47 @@ public final class RequestAssessor {
               value));
     }
     LlmRequest request = ((ParseResult.Parsed) parsed).request();
-    return new Assessment.Enriched(enriched(request, counter.count(request), name, spanId, source));
+    CountResult result = counter.count(request);
+    if (result instanceof CountResult.Refused refused) {
+      return new Assessment.Rejected(
+          refused.code(),
+          ErrorResponse.build(
+              refused.code(),
+              refused.message(),
+              refused.details(),
+              source,
+              new RequestContext(request.model(), name, spanId),
+              value));
+    }
+    CountResult.Counted counted = (CountResult.Counted) result;
+    return new Assessment.Enriched(enriched(request, counted, name, spanId, source));
   }
 
   private static byte[] enriched(
-      LlmRequest request, TokenCount count, String name, String spanId, SourcePosition source) {
+      LlmRequest request,
+      CountResult.Counted counted,
+      String name,
+      String spanId,
+      SourcePosition source) {
+    TokenCount count = counted.count();
+    ModelSpec model = counted.model();
     ObjectNode out = MAPPER.createObjectNode();
     out.put("api", request.api().id());
-    out.put("model", request.model());
+    out.put("model", model.id());
+    out.put("model_requested", request.model());
     out.put(request.api().countField(), count.total());
     out.put("count_method", count.method().label());
     out.set("breakdown", MAPPER.valueToTree(count.breakdown()));
+    if (!count.notes().isEmpty()) {
+      out.set("count_notes", MAPPER.valueToTree(count.notes()));
+    }
+    out.put("context_window", model.contextWindow());
+    Optional<ModelSpec.Price> price = model.priceOn(LocalDate.now(ZoneOffset.UTC));
+    if (price.isPresent()) {
+      out.put("estimated_cost_usd", count.total() * price.get().inputUsdPerMillion() / 1e6);
+    } else {
+      out.putNull("estimated_cost_usd");
+    }
     out.put("name", name);
     out.put("span_id", spanId);
     source.writeTo(out);

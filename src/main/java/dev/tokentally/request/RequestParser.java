@@ -37,6 +37,14 @@ public final class RequestParser {
   }
 
   public ParseResult parse(byte[] value) {
+    return parse(value, null);
+  }
+
+  /**
+   * @param api the API the caller knows the body belongs to (a URL path, {@code --api}), or null to
+   *     decide from the body's shape
+   */
+  public ParseResult parse(byte[] value, Api api) {
     if (value == null || value.length == 0) {
       return invalid(ErrorCode.INVALID_JSON, "record value is empty", Map.of());
     }
@@ -58,10 +66,10 @@ public final class RequestParser {
     if (!(root instanceof ObjectNode body)) {
       return invalidAt("$", "request body must be a JSON object, got " + root.getNodeType());
     }
-    if (body.has("messages")) {
+    if (api == Api.ANTHROPIC_MESSAGES || api == null && body.has("messages")) {
       return parseAnthropic(body);
     }
-    if (body.has("contents") || body.has("generateContentRequest")) {
+    if (api == Api.GEMINI_GENERATE_CONTENT || api == null && isGemini(body)) {
       return parseGemini(body);
     }
     return invalidAt(
@@ -70,13 +78,20 @@ public final class RequestParser {
             + "nor a Gemini request (no \"contents\")");
   }
 
+  private static boolean isGemini(ObjectNode body) {
+    return body.has("contents")
+        || body.has("generateContentRequest")
+        || body.has("generate_content_request")
+        || body.has("input");
+  }
+
   private static ParseResult parseAnthropic(ObjectNode body) {
     JsonNode model = body.get("model");
     if (model == null || !model.isTextual() || model.asText().isBlank()) {
       return invalidAt("$.model", "\"model\" must be a non-empty string");
     }
     JsonNode messages = body.get("messages");
-    if (!messages.isArray()) {
+    if (messages == null || !messages.isArray()) {
       return invalidAt("$.messages", "\"messages\" must be an array");
     }
     for (int i = 0; i < messages.size(); i++) {
@@ -98,13 +113,22 @@ public final class RequestParser {
   }
 
   private static ParseResult parseGemini(ObjectNode body) {
-    JsonNode inner = body.has("generateContentRequest") ? body.get("generateContentRequest") : body;
-    String prefix = body.has("generateContentRequest") ? "$.generateContentRequest" : "$";
+    String wrapper =
+        body.has("generate_content_request")
+            ? "generate_content_request"
+            : "generateContentRequest";
+    JsonNode inner = body.has(wrapper) ? body.get(wrapper) : body;
+    String prefix = body.has(wrapper) ? "$." + wrapper : "$";
     if (!inner.isObject()) {
-      return invalidAt(prefix, "generateContentRequest must be an object");
+      return invalidAt(prefix, wrapper + " must be an object");
     }
     JsonNode contents = inner.get("contents");
-    if (contents == null || !contents.isArray()) {
+    JsonNode input = inner.get("input");
+    if (contents == null && input == null) {
+      return invalidAt(
+          prefix + ".contents", "\"contents\" (or Interactions' \"input\") is required");
+    }
+    if (contents != null && !contents.isArray()) {
       return invalidAt(prefix + ".contents", "\"contents\" must be an array");
     }
     JsonNode model = inner.has("model") ? inner.get("model") : body.get("model");

@@ -55,7 +55,9 @@ abstract class EndToEndContract {
                   + id
                   + "\"},\"messages\":[{\"role\":\"user\",\"content\":\"Hello, Claude\"}]}";
           case GEMINI ->
-              "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Request " + id + "\"}]}]}";
+              "{\"model\":\"gemini-2.5-flash\",\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Request "
+                  + id
+                  + "\"}]}]}";
           case NOT_JSON -> "not json " + id;
           case NOT_A_REQUEST -> "{\"prompt\":\"" + id + "\"}";
           case NOT_UTF8 -> null;

@@ -2,81 +2,245 @@ package dev.tokentally.counting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tokentally.request.LlmRequest;
+import dev.tokentally.deadletter.ErrorCode;
+import dev.tokentally.models.ModelRegistry;
 import dev.tokentally.request.ParseResult;
 import dev.tokentally.request.RequestParser;
-import java.io.IOException;
-import java.io.InputStream;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.Base64;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Counts against the vendors' published request/count pairs (fixtures/count-cases.json). */
+/** The accounting rules, each isolated: what counts, what does not, and what is refused. */
 class RequestCounterTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static RequestCounter counter;
-  private static JsonNode cases;
+  private static final RequestCounter COUNTER = RequestCounter.withDefaults();
 
-  @BeforeAll
-  static void load() throws IOException {
-    counter = new RequestCounter(ClaudeTokenizer.load());
-    try (InputStream in =
-        RequestCounterTest.class.getResourceAsStream("/fixtures/count-cases.json")) {
-      cases = MAPPER.readTree(in);
-    }
+  private static CountResult result(RequestCounter counter, String json) {
+    ParseResult parsed =
+        new RequestParser().parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(parsed).isInstanceOf(ParseResult.Parsed.class);
+    return counter.count(((ParseResult.Parsed) parsed).request(), null);
   }
 
-  private static JsonNode publishedCase(String id) {
-    for (JsonNode c : cases) {
-      if (c.get("id").asText().equals(id)) {
-        return c;
-      }
-    }
-    throw new AssertionError("no published case " + id);
+  private static TokenCount count(String json) {
+    CountResult result = result(COUNTER, json);
+    assertThat(result).isInstanceOf(CountResult.Counted.class);
+    return ((CountResult.Counted) result).count();
   }
 
-  private static TokenCount count(JsonNode body) throws IOException {
-    ParseResult parsed = new RequestParser().parse(MAPPER.writeValueAsBytes(body));
-    LlmRequest request = ((ParseResult.Parsed) parsed).request();
-    return counter.count(request);
+  private static String png(int w, int h) {
+    return Base64.getEncoder().encodeToString(SyntheticPng.of(w, h));
   }
 
   @Test
-  void shouldMatchAnthropicsPublishedBasicExample() throws IOException {
-    JsonNode c = publishedCase("anthropic-docs-basic-system");
-
-    TokenCount count = count(c.get("request"));
-
-    assertThat(count.total()).isEqualTo(c.get("expected").asInt());
-    assertThat(count.method()).isEqualTo(CountMethod.TOKENIZER);
-    assertThat(count.breakdown()).containsEntry("system", 4).containsEntry("messages", 3);
+  void unknownModelIsRefusedNotCountedAsZero() {
+    CountResult result =
+        result(
+            COUNTER,
+            "{\"model\":\"claude-unknown-9\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            CountResult.Refused.class,
+            r -> assertThat(r.code()).isEqualTo(ErrorCode.UNKNOWN_MODEL));
   }
 
   @Test
-  void shouldLabelRequestsWithContentItCannotReadAsHeuristic() throws IOException {
-    JsonNode body =
-        MAPPER.readTree(
-            """
-            {"model":"claude-sonnet-4-5","messages":[{"role":"user","content":[
-              {"type":"image","source":{"type":"url","url":"https://example.com/a.png"}},
-              {"type":"text","text":"Describe this image"}]}]}
-            """);
+  void configuredFallbackCountsAnUnknownModelAsAnEstimate() {
+    RequestCounter counter =
+        new RequestCounter(
+            ModelRegistry.load(null, Map.of("anthropic", "claude-sonnet-4-6")),
+            BlockCountCache.disabled());
+    CountResult result =
+        result(
+            counter,
+            "{\"model\":\"claude-next\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            CountResult.Counted.class,
+            c -> {
+              assertThat(c.model().id()).isEqualTo("claude-next");
+              assertThat(c.model().estimate()).isTrue();
+              assertThat(c.count().method()).isEqualTo(CountMethod.HEURISTIC);
+              assertThat(c.count().total()).isPositive();
+            });
+  }
 
-    TokenCount count = count(body);
+  @Test
+  void aliasesAndPrefixesResolveToTheCanonicalModel() {
+    ModelRegistry registry = ModelRegistry.builtIn();
+    assertThat(registry.find("claude-sonnet-4-5-20250929").orElseThrow().id())
+        .isEqualTo("claude-sonnet-4-5");
+    assertThat(registry.find("models/gemini-2.5-flash").orElseThrow().id())
+        .isEqualTo("gemini-2.5-flash");
+    assertThat(registry.find("vertexai/gemini-2.5-flash").orElseThrow().id())
+        .isEqualTo("gemini-2.5-flash");
+    assertThat(registry.find("anthropic.claude-3-5-sonnet-20241022-v2:0").orElseThrow().id())
+        .isEqualTo("claude-3-5-sonnet");
+    assertThat(registry.find("claude-3-5-haiku@20241022").orElseThrow().id())
+        .isEqualTo("claude-3-5-haiku");
+    assertThat(registry.find("claude-opus-4-6-20990101").orElseThrow().id())
+        .isEqualTo("claude-opus-4-6");
+    assertThat(registry.find("gpt-4o")).isEmpty();
+  }
 
+  @Test
+  void fieldsThatDoNotCountChangeNothing() {
+    String plain =
+        "{\"model\":\"claude-sonnet-4-6\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Summarise the attached report in three bullet points.\"}]}]}";
+    String decorated =
+        "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":1024,\"stream\":true,\"temperature\":0.2,\"top_p\":0.9,\"top_k\":5,"
+            + "\"stop_sequences\":[\"END\"],\"metadata\":{\"user_id\":\"u1\"},\"fallbacks\":[\"x\"],\"unknown_field\":{\"a\":1},"
+            + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Summarise the attached report in three bullet points.\",\"cache_control\":{\"type\":\"ephemeral\"}}]}]}";
+    assertThat(count(decorated).total()).isEqualTo(count(plain).total());
+  }
+
+  @Test
+  void toolChoiceAnySelectsTheForcedToolPromptColumn() {
+    String tools =
+        "\"tools\":[{\"name\":\"f\",\"description\":\"d\",\"input_schema\":{\"type\":\"object\"}}]";
+    String base =
+        "{\"model\":\"claude-opus-4-6\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+            + tools;
+    int auto = count(base + "}").total();
+    int any = count(base + ",\"tool_choice\":{\"type\":\"any\"}}").total();
+    assertThat(any - auto).isEqualTo(589 - 497);
+    int none =
+        count(
+                "{\"model\":\"claude-opus-4-6\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"tool_choice\":{\"type\":\"none\"}}")
+            .total();
+    assertThat(none).isLessThan(auto - 497);
+  }
+
+  @Test
+  void priorTurnThinkingCountsOnlyOnModelsThatKeepIt() {
+    String messages =
+        "\"messages\":[{\"role\":\"user\",\"content\":\"q\"},{\"role\":\"assistant\",\"content\":[{\"type\":\"thinking\",\"thinking\":\"a long chain of thought about the question\",\"signature\":\"s\"},{\"type\":\"text\",\"text\":\"a\"}]},{\"role\":\"user\",\"content\":\"more\"}]";
+    TokenCount stripped = count("{\"model\":\"claude-haiku-4-5\"," + messages + "}");
+    TokenCount kept = count("{\"model\":\"claude-sonnet-4-6\"," + messages + "}");
+    assertThat(stripped.breakdown()).doesNotContainKey("thinking");
+    assertThat(kept.breakdown().get("thinking")).isPositive();
+  }
+
+  @Test
+  void imagesCostTheirPatchesAfterTheModelsDownscale() {
+    String body =
+        "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"%s\"}}]}]}";
+    String big = png(3000, 2000);
+    assertThat(count(body.formatted("claude-sonnet-4-6", big)).breakdown().get("images"))
+        .isLessThanOrEqualTo(1568 + 3);
+    assertThat(count(body.formatted("claude-opus-4-8", big)).breakdown().get("images"))
+        .isGreaterThan(4000);
+    assertThat(AnthropicCounter.patches(200, 200, 1568, 1568)).isEqualTo(64);
+  }
+
+  @Test
+  void urlImagesAreCountedAtTheLargestSizeAndLabelledHeuristic() {
+    TokenCount count =
+        count(
+            "{\"model\":\"claude-sonnet-4-6\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":\"https://example.com/a.png\"}}]}]}");
     assertThat(count.method()).isEqualTo(CountMethod.HEURISTIC);
-    assertThat(count.breakdown().get("messages")).isPositive();
+    assertThat(count.breakdown().get("images")).isEqualTo(1568 + 3);
+    assertThat(count.notes()).anyMatch(n -> n.contains("url source"));
   }
 
   @Test
-  void shouldLabelGeminiCountsAsHeuristicUntilTheGemmaVocabularyIsUsed() throws IOException {
-    JsonNode body =
-        MAPPER.readTree("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"abcdefgh\"}]}]}");
+  void dataThatIsNotWhatItClaimsIsRefusedWithItsPath() {
+    CountResult notImage =
+        result(
+            COUNTER,
+            "{\"model\":\"claude-sonnet-4-6\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"aGVsbG8gd29ybGQgaGVsbG8gd29ybGQgaGVsbG8gd29ybGQgaGVsbG8gd29ybGQ=\"}}]}]}");
+    assertThat(notImage)
+        .isInstanceOfSatisfying(
+            CountResult.Refused.class,
+            r -> {
+              assertThat(r.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+              assertThat(r.details()).containsEntry("path", "$.messages[0].content[0].source.data");
+            });
+    CountResult lying =
+        result(
+            COUNTER,
+            "{\"model\":\"claude-sonnet-4-6\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/jpeg\",\"data\":\""
+                + png(10, 10)
+                + "\"}}]}]}");
+    assertThat(lying)
+        .isInstanceOfSatisfying(
+            CountResult.Refused.class, r -> assertThat(r.message()).contains("image/png"));
+    CountResult unknownBlock =
+        result(
+            COUNTER,
+            "{\"model\":\"claude-sonnet-4-6\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"hologram\"}]}]}");
+    assertThat(unknownBlock)
+        .isInstanceOfSatisfying(
+            CountResult.Refused.class,
+            r -> assertThat(r.details()).containsEntry("path", "$.messages[0].content[0].type"));
+  }
 
-    TokenCount count = count(body);
+  @Test
+  void geminiAddsOneTokenPerRoleTaggedContent() {
+    int noRole =
+        count(
+                "{\"model\":\"gemini-2.5-flash\",\"contents\":[{\"parts\":[{\"text\":\"Hello there\"}]}]}")
+            .total();
+    int withRole =
+        count(
+                "{\"model\":\"gemini-2.5-flash\",\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Hello there\"}]}]}")
+            .total();
+    assertThat(withRole).isEqualTo(noRole + 1);
+    assertThat(noRole).isEqualTo(Tokenizers.gemma3().count("Hello there"));
+  }
 
-    assertThat(count.method()).isEqualTo(CountMethod.HEURISTIC);
-    assertThat(count.total()).isEqualTo(2);
+  @Test
+  void geminiSnakeCaseWrappersAndInteractionsCountLikeCamelCase() {
+    String camel =
+        "{\"generateContentRequest\":{\"model\":\"models/gemini-2.0-flash\",\"systemInstruction\":{\"parts\":[{\"text\":\"Be brief.\"}]},\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Why is the sky blue?\"}]}]}}";
+    String snake =
+        "{\"generate_content_request\":{\"model\":\"gemini-2.0-flash\",\"system_instruction\":{\"parts\":[{\"text\":\"Be brief.\"}]},\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Why is the sky blue?\"}]}]}}";
+    String interactions =
+        "{\"model\":\"gemini-2.0-flash\",\"system_instruction\":{\"Text\":\"Be brief.\"},\"input\":\"Why is the sky blue?\"}";
+    int expected = count(camel).total();
+    assertThat(count(snake).total()).isEqualTo(expected);
+    assertThat(count(interactions).total()).isEqualTo(expected);
+  }
+
+  @Test
+  void geminiImagesCostAFixedAmountPerGeneration() {
+    String body =
+        "{\"model\":\"%s\",\"contents\":[{\"role\":\"user\",\"parts\":[{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\""
+            + png(2048, 1362)
+            + "\"}}]}]}";
+    assertThat(count(body.formatted("gemini-2.0-flash")).total()).isEqualTo(259);
+    assertThat(count(body.formatted("gemini-1.5-flash")).total()).isEqualTo(259);
+    assertThat(count(body.formatted("gemini-3-flash-preview")).total()).isEqualTo(1121);
+  }
+
+  @Test
+  void theBlockCacheGivesIdenticalCountsAndRecordsHits() {
+    RequestCounter cached = new RequestCounter(ModelRegistry.builtIn(), new BlockCountCache(1024));
+    RequestCounter uncached =
+        new RequestCounter(ModelRegistry.builtIn(), BlockCountCache.disabled());
+    String system = "You are a careful assistant. ".repeat(40);
+    String body =
+        "{\"model\":\"claude-sonnet-4-6\",\"system\":\""
+            + system
+            + "\",\"messages\":[{\"role\":\"user\",\"content\":\"turn %d\"}]}";
+    for (int i = 0; i < 5; i++) {
+      assertThat(((CountResult.Counted) result(cached, body.formatted(i))).count())
+          .isEqualTo(((CountResult.Counted) result(uncached, body.formatted(i))).count());
+    }
+    assertThat(cached.cache().stats().hits()).isEqualTo(4);
+    assertThat(cached.cache().stats().charsSkipped()).isEqualTo(4L * system.length());
+  }
+
+  @Test
+  void everyCountHasABreakdownThatSumsToTheTotal() throws Exception {
+    TokenCount count =
+        count(
+            MAPPER.writeValueAsString(
+                MAPPER.readTree(
+                    "{\"model\":\"claude-sonnet-4-5\",\"system\":[{\"type\":\"text\",\"text\":\"sys\"}],\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}")));
+    assertThat(count.breakdown().values().stream().mapToInt(Integer::intValue).sum())
+        .isEqualTo(count.total());
+    assertThat(count.breakdown()).containsKeys("system", "messages", "overhead");
   }
 }

@@ -81,8 +81,11 @@ class TokentallyTopologyTest {
     assertThat(value.get("input_tokens").isInt()).isTrue();
     assertThat(value.get("input_tokens").asInt()).isEqualTo(14);
     assertThat(value.get("api").asText()).isEqualTo("anthropic.messages");
-    assertThat(value.get("model").asText()).isEqualTo("claude-3-5-sonnet-20241022");
-    assertThat(value.get("count_method").asText()).isEqualTo("tokenizer");
+    assertThat(value.get("model").asText()).isEqualTo("claude-3-5-sonnet");
+    assertThat(value.get("model_requested").asText()).isEqualTo("claude-3-5-sonnet-20241022");
+    assertThat(value.get("count_method").asText()).isEqualTo("calibrated");
+    assertThat(value.get("context_window").asLong()).isEqualTo(200_000);
+    assertThat(value.get("estimated_cost_usd").asDouble()).isEqualTo(14 * 3.0 / 1e6);
     assertThat(value.get("name").asText()).isEqualTo("summarise");
     assertThat(value.get("span_id").asText()).isEqualTo("span-1");
     assertThat(value.get("source").get("topic").asText()).isEqualTo("llm.requests");
@@ -95,12 +98,14 @@ class TokentallyTopologyTest {
   void shouldEnrichAGeminiRequestWithTotalTokens() throws IOException {
     pipe(
         "req-2",
-        utf8("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"What is Kafka?\"}]}]}"),
+        utf8(
+            "{\"model\":\"gemini-2.5-flash\",\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"What is Kafka?\"}]}]}"),
         new RecordHeaders());
 
     JsonNode value = MAPPER.readTree(enriched.readValue());
 
-    assertThat(value.get("totalTokens").isInt()).isTrue();
+    assertThat(value.get("totalTokens").asInt())
+        .isEqualTo(dev.tokentally.counting.Tokenizers.gemma3().count("What is Kafka?") + 1);
     assertThat(value.has("input_tokens")).isFalse();
     assertThat(value.get("api").asText()).isEqualTo("gemini.generate_content");
   }

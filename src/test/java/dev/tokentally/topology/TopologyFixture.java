@@ -3,7 +3,6 @@ package dev.tokentally.topology;
 import dev.tokentally.app.StreamsProperties;
 import dev.tokentally.config.AppConfig;
 import dev.tokentally.config.ConfigLoader;
-import dev.tokentally.counting.ClaudeTokenizer;
 import dev.tokentally.counting.RequestCounter;
 import dev.tokentally.enrich.RequestAssessor;
 import dev.tokentally.request.RequestParser;
@@ -20,8 +19,7 @@ final class TopologyFixture {
 
   static synchronized RequestAssessor assessor() {
     if (assessor == null) {
-      assessor =
-          new RequestAssessor(new RequestParser(), new RequestCounter(ClaudeTokenizer.load()));
+      assessor = new RequestAssessor(new RequestParser(), RequestCounter.withDefaults());
     }
     return assessor;
   }

@@ -1,0 +1,377 @@
+package dev.tokentally.counting;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokentally.counting.Tally.Part;
+import dev.tokentally.media.ImageSize;
+import dev.tokentally.media.PdfDocument;
+import dev.tokentally.models.AnthropicRules;
+import dev.tokentally.models.ModelSpec;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Anthropic's {@code input_tokens} for a Messages or count_tokens body: text in the Claude
+ * vocabulary scaled by the family's ratio, the per-request and per-turn envelope, the hidden
+ * tool-use system prompt by tool_choice, tool definitions, images by 28-px patches after the
+ * vendor's downscale, PDFs per page plus text, and thinking kept or stripped per model. Fields that
+ * do not count (max_tokens, temperature, metadata, cache_control, ...) are never read.
+ */
+final class AnthropicCounter {
+  /** A US Letter page rendered at 200 dpi; PDF pages cost like this image under the 1568 cap. */
+  private static final int PAGE_WIDTH_PX = 1700;
+
+  private static final int PAGE_HEIGHT_PX = 2200;
+  private static final int LEGACY_IMAGE_CAP = 1568;
+
+  /** Anthropic-defined tools whose definition cost the pricing pages publish. */
+  private static final Map<String, Integer> DEFINED_TOOL_TOKENS =
+      Map.of("text_editor_", 700, "computer_", 735);
+
+  private static final Set<String> SERVER_TOOL_PREFIXES =
+      Set.of("web_search_", "web_fetch_", "code_execution_", "tool_search_tool_", "mcp_toolset");
+
+  /**
+   * Claude-vocabulary tokens of the prompt template a tool_use / tool_result block is rendered in
+   * ({@code <function_calls><invoke name=..><parameter name=..>} and {@code
+   * <function_results><result><tool_name>..<stdout>}); scaled by the family's ratio like text.
+   */
+  static final int TOOL_USE_TEMPLATE_TOKENS = 29;
+
+  static final int TOOL_RESULT_TEMPLATE_TOKENS = 37;
+
+  private final TextCounter text;
+
+  AnthropicCounter(TextCounter text) {
+    this.text = text;
+  }
+
+  TokenCount count(JsonNode body, ModelSpec model) {
+    AnthropicRules rules = (AnthropicRules) model.rules();
+    Tally tally = new Tally(rules.method());
+    if (model.estimate()) {
+      tally.weaken(
+          CountMethod.HEURISTIC,
+          "model " + model.id() + " is not in the registry; counted with the configured fallback");
+    }
+    system(body.get("system"), tally);
+    JsonNode messages = body.get("messages");
+    int turns = messages.size();
+    for (int i = 0; i < turns; i++) {
+      JsonNode message = messages.get(i);
+      boolean currentAssistantTurn =
+          i == turns - 1 && "assistant".equals(message.path("role").asText());
+      content(
+          message.get("content"),
+          "$.messages[" + i + "].content",
+          Part.MESSAGES,
+          model.keepsPriorThinking() || currentAssistantTurn,
+          rules,
+          tally);
+    }
+    tools(body.get("tools"), body.get("tool_choice"), model, rules, tally);
+    structuredOutput(body, tally);
+    mcpServers(body.get("mcp_servers"), tally);
+    tally.fixed(
+        Part.OVERHEAD,
+        rules.requestEnvelope() + (long) rules.turnEnvelope() * Math.max(0, turns - 1));
+    return tally.result(rules.textRatio());
+  }
+
+  private void system(JsonNode system, Tally tally) {
+    if (system == null || system.isNull()) {
+      return;
+    }
+    if (system.isTextual()) {
+      tally.text(Part.SYSTEM, text.count(system.asText()));
+      return;
+    }
+    if (!system.isArray()) {
+      throw new InvalidRequestException(
+          "$.system", "system must be a string or an array of text blocks");
+    }
+    for (int i = 0; i < system.size(); i++) {
+      JsonNode block = system.get(i);
+      if (!"text".equals(block.path("type").asText()) || !block.path("text").isTextual()) {
+        throw new InvalidRequestException(
+            "$.system[" + i + "]", "system blocks must be text blocks");
+      }
+      tally.text(Part.SYSTEM, text.count(block.get("text").asText()));
+    }
+  }
+
+  private void content(
+      JsonNode content,
+      String path,
+      Part part,
+      boolean countThinking,
+      AnthropicRules rules,
+      Tally tally) {
+    if (content == null || content.isNull()) {
+      return;
+    }
+    if (content.isTextual()) {
+      tally.text(part, text.count(content.asText()));
+      return;
+    }
+    if (!content.isArray()) {
+      throw new InvalidRequestException(path, "content must be a string or an array of blocks");
+    }
+    for (int i = 0; i < content.size(); i++) {
+      block(content.get(i), path + "[" + i + "]", part, countThinking, rules, tally);
+    }
+  }
+
+  private void block(
+      JsonNode block,
+      String path,
+      Part part,
+      boolean countThinking,
+      AnthropicRules rules,
+      Tally tally) {
+    if (!block.isObject()) {
+      throw new InvalidRequestException(path, "content blocks must be objects");
+    }
+    String type = block.path("type").asText("");
+    switch (type) {
+      case "text" -> tally.text(part, text.count(requiredText(block, "text", path)));
+      case "image" -> image(block.get("source"), path + ".source", rules, tally);
+      case "document" -> document(block, path, rules, tally);
+      case "search_result" -> {
+        tally.text(part, text.count(block.path("source").asText("")));
+        tally.text(part, text.count(block.path("title").asText("")));
+        content(block.get("content"), path + ".content", part, countThinking, rules, tally);
+      }
+      case "tool_use", "server_tool_use", "mcp_tool_use" -> {
+        tally.text(part, TOOL_USE_TEMPLATE_TOKENS);
+        tally.text(part, text.count(block.path("name").asText("")));
+        tally.text(part, text.count(block.path("input").toString()));
+      }
+      case "tool_result", "mcp_tool_result" -> {
+        tally.text(part, TOOL_RESULT_TEMPLATE_TOKENS);
+        content(block.get("content"), path + ".content", part, countThinking, rules, tally);
+      }
+      case "tool_reference" -> tally.text(part, text.count(block.path("tool_name").asText("")));
+      case "thinking" -> {
+        if (countThinking) {
+          tally.text(Part.THINKING, text.count(requiredText(block, "thinking", path)));
+        }
+      }
+      case "redacted_thinking" -> {
+        if (countThinking) {
+          // Encrypted: only its size is known. Base64 of UTF-8 text runs about 5 chars per token.
+          tally.fixed(Part.THINKING, block.path("data").asText("").length() / 5);
+          tally.weaken(
+              CountMethod.HEURISTIC, "redacted_thinking is encrypted; estimated from its size");
+        }
+      }
+      case "container_upload" -> {
+        // A file reference for the code-execution container; the model does not read it as input.
+      }
+      default -> {
+        if (type.endsWith("_tool_result")) {
+          tally.text(part, TOOL_RESULT_TEMPLATE_TOKENS);
+          tally.text(part, text.count(block.path("content").toString()));
+        } else {
+          throw new InvalidRequestException(
+              path + ".type", "unknown content block type \"" + type + "\"");
+        }
+      }
+    }
+  }
+
+  private void image(JsonNode source, String path, AnthropicRules rules, Tally tally) {
+    String kind = source == null ? "" : source.path("type").asText("");
+    switch (kind) {
+      case "base64" -> {
+        byte[] data = Base64Data.decode(requiredText(source, "data", path), path + ".data");
+        ImageSize size =
+            ImageSize.read(data)
+                .orElseThrow(
+                    () ->
+                        new InvalidRequestException(
+                            path + ".data", "image data is not a PNG, JPEG, GIF or WebP image"));
+        String declared = source.path("media_type").asText("");
+        String actual = mediaType(data);
+        if (!declared.isEmpty() && !declared.equals(actual)) {
+          throw new InvalidRequestException(
+              path + ".media_type", "media_type is " + declared + " but the data is " + actual);
+        }
+        tally.fixed(
+            Part.IMAGES,
+            patches(size.width(), size.height(), rules.imageMaxEdgePx(), rules.imageMaxPatches())
+                + rules.imageBlockOverhead());
+      }
+      case "url", "file" -> {
+        tally.fixed(Part.IMAGES, rules.imageMaxPatches() + rules.imageBlockOverhead());
+        tally.weaken(
+            CountMethod.HEURISTIC,
+            "image at "
+                + path
+                + " has a "
+                + kind
+                + " source: counted at the model's largest image size");
+      }
+      default ->
+          throw new InvalidRequestException(
+              path + ".type", "image source type must be base64, url or file");
+    }
+  }
+
+  private void document(JsonNode block, String path, AnthropicRules rules, Tally tally) {
+    JsonNode source = block.get("source");
+    String sourcePath = path + ".source";
+    tally.text(Part.DOCUMENTS, text.count(block.path("title").asText("")));
+    tally.text(Part.DOCUMENTS, text.count(block.path("context").asText("")));
+    String kind = source == null ? "" : source.path("type").asText("");
+    switch (kind) {
+      case "base64" -> {
+        byte[] data =
+            Base64Data.decode(requiredText(source, "data", sourcePath), sourcePath + ".data");
+        PdfDocument pdf =
+            PdfDocument.read(data)
+                .orElseThrow(
+                    () ->
+                        new InvalidRequestException(
+                            sourcePath + ".data", "document data is not a PDF with pages"));
+        long page =
+            patches(PAGE_WIDTH_PX, PAGE_HEIGHT_PX, LEGACY_IMAGE_CAP, LEGACY_IMAGE_CAP)
+                + rules.pdfPageOverhead();
+        tally.fixed(Part.DOCUMENTS, page * pdf.pages());
+        tally.text(Part.DOCUMENTS, text.count(pdf.text()));
+      }
+      case "text" ->
+          tally.text(Part.DOCUMENTS, text.count(requiredText(source, "data", sourcePath)));
+      case "content" ->
+          content(
+              source.get("content"), sourcePath + ".content", Part.DOCUMENTS, false, rules, tally);
+      case "url", "file" ->
+          tally.weaken(
+              CountMethod.HEURISTIC,
+              "document at "
+                  + path
+                  + " has a "
+                  + kind
+                  + " source: its pages cannot be read locally and count 0");
+      default ->
+          throw new InvalidRequestException(
+              sourcePath + ".type",
+              "document source type must be base64, text, content, url or file");
+    }
+  }
+
+  private void tools(
+      JsonNode tools, JsonNode choice, ModelSpec model, AnthropicRules rules, Tally tally) {
+    if (tools == null || tools.isNull() || tools.isEmpty()) {
+      return;
+    }
+    if (!tools.isArray()) {
+      throw new InvalidRequestException("$.tools", "tools must be an array");
+    }
+    String choiceType = choice == null ? "auto" : choice.path("type").asText("auto");
+    if (model.toolPrompt() != null) {
+      boolean forced = choiceType.equals("any") || choiceType.equals("tool");
+      tally.fixed(Part.TOOLS, forced ? model.toolPrompt().any() : model.toolPrompt().auto());
+    }
+    for (int i = 0; i < tools.size(); i++) {
+      JsonNode tool = tools.get(i);
+      String type = tool.path("type").asText("custom");
+      String path = "$.tools[" + i + "]";
+      if (type.equals("custom")) {
+        tally.text(Part.TOOLS, text.count(requiredText(tool, "name", path)));
+        tally.text(Part.TOOLS, text.count(tool.path("description").asText("")));
+        tally.text(Part.TOOLS, text.count(tool.path("input_schema").toString()));
+        tally.fixed(Part.TOOLS, rules.toolDefinitionOverhead());
+      } else if (type.startsWith("bash_")) {
+        tally.fixed(Part.TOOLS, model.bashToolTokens());
+      } else if (definedToolTokens(type) > 0) {
+        tally.fixed(Part.TOOLS, definedToolTokens(type));
+      } else {
+        tally.text(Part.TOOLS, text.count(tool.toString()));
+        String why =
+            SERVER_TOOL_PREFIXES.stream().anyMatch(type::startsWith)
+                ? "is a server tool that count_tokens does not count"
+                : "has no published definition cost";
+        tally.weaken(
+            CountMethod.HEURISTIC,
+            "tool type " + type + " " + why + "; counted as its definition text");
+      }
+    }
+  }
+
+  private static int definedToolTokens(String type) {
+    for (Map.Entry<String, Integer> e : DEFINED_TOOL_TOKENS.entrySet()) {
+      if (type.startsWith(e.getKey())) {
+        return e.getValue();
+      }
+    }
+    return 0;
+  }
+
+  private void structuredOutput(JsonNode body, Tally tally) {
+    JsonNode format = body.path("output_format");
+    if (format.isMissingNode()) {
+      format = body.path("output_config").path("format");
+    }
+    JsonNode schema = format.path("schema");
+    if (!schema.isMissingNode()) {
+      tally.text(Part.SYSTEM, text.count(schema.toString()));
+    }
+  }
+
+  private void mcpServers(JsonNode servers, Tally tally) {
+    if (servers != null && servers.isArray() && !servers.isEmpty()) {
+      tally.weaken(
+          CountMethod.HEURISTIC,
+          "mcp_servers: the tools they provide are only known to the vendor and are not counted");
+    }
+  }
+
+  /**
+   * 28-px patches after the vendor's downscale: the largest size with the same aspect ratio whose
+   * long edge and patch grid both fit the model's caps. Reproduces the published measurements for
+   * both caps (e.g. 1920x1080 gives 52x30 = 1560 under 1568, 4000x3000 gives 79x60 = 4740 under
+   * 4784).
+   */
+  static long patches(int width, int height, int maxEdge, int maxPatches) {
+    int longSide = Math.max(width, height);
+    int shortSide = Math.min(width, height);
+    long full = grid(longSide, shortSide);
+    if (longSide <= maxEdge && full <= maxPatches) {
+      return full;
+    }
+    double aspect = (double) shortSide / longSide;
+    for (int edge = Math.min(maxEdge, longSide); edge > 0; edge--) {
+      int other = Math.max(1, (int) Math.round(edge * aspect));
+      long patches = grid(edge, other);
+      if (patches <= maxPatches) {
+        return patches;
+      }
+    }
+    return 1;
+  }
+
+  private static long grid(int a, int b) {
+    return (long) ((a + 27) / 28) * ((b + 27) / 28);
+  }
+
+  private static String mediaType(byte[] data) {
+    if ((data[0] & 0xFF) == 0x89) {
+      return "image/png";
+    }
+    if ((data[0] & 0xFF) == 0xFF) {
+      return "image/jpeg";
+    }
+    if (data[0] == 'G') {
+      return "image/gif";
+    }
+    return "image/webp";
+  }
+
+  private static String requiredText(JsonNode node, String field, String path) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isTextual()) {
+      throw new InvalidRequestException(path + "." + field, "\"" + field + "\" must be a string");
+    }
+    return value.asText();
+  }
+}

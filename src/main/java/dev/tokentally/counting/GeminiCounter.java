@@ -1,0 +1,383 @@
+package dev.tokentally.counting;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokentally.counting.Tally.Part;
+import dev.tokentally.media.MediaDuration;
+import dev.tokentally.media.PdfDocument;
+import dev.tokentally.models.GeminiRules;
+import dev.tokentally.models.ModelSpec;
+import java.util.Locale;
+
+/**
+ * Gemini's {@code totalTokens} for generateContent / countTokens / Interactions bodies: Gemma
+ * tokens of every text part, +1 per Content that carries a role, fixed tokens per image and PDF
+ * page, tokens per second of audio and video, and a template overhead for function declarations and
+ * calls. Accepts camelCase and snake_case field names, as the API does.
+ */
+final class GeminiCounter {
+  private final TextCounter text;
+
+  GeminiCounter(TextCounter text) {
+    this.text = text;
+  }
+
+  TokenCount count(JsonNode body, ModelSpec model) {
+    GeminiRules rules = (GeminiRules) model.rules();
+    Tally tally = new Tally(rules.method());
+    if (model.estimate()) {
+      tally.weaken(
+          CountMethod.HEURISTIC,
+          "model " + model.id() + " is not in the registry; counted with the configured fallback");
+    }
+    JsonNode request = field(body, "generateContentRequest");
+    String prefix = "$";
+    if (request != null) {
+      prefix = "$.generateContentRequest";
+    } else {
+      request = body;
+    }
+    String defaultResolution =
+        textOrNull(field(field(request, "generationConfig"), "mediaResolution"));
+    Context context = new Context(rules, defaultResolution, tally);
+
+    JsonNode system = field(request, "systemInstruction");
+    if (system != null && !system.isNull()) {
+      systemInstruction(system, prefix + ".systemInstruction", context);
+    }
+    JsonNode contents = field(request, "contents");
+    if (contents != null && contents.isArray()) {
+      for (int i = 0; i < contents.size(); i++) {
+        content(contents.get(i), prefix + ".contents[" + i + "]", Part.MESSAGES, context);
+      }
+    }
+    JsonNode input = field(request, "input");
+    if (input != null) {
+      interactionsInput(input, prefix + ".input", context);
+    }
+    tools(field(request, "tools"), prefix + ".tools", context);
+    if (field(request, "cachedContent") != null) {
+      tally.weaken(
+          rules.method(),
+          "cachedContent is not part of totalTokens; its size is reported by the vendor only");
+    }
+    return tally.result(1.0);
+  }
+
+  private record Context(GeminiRules rules, String defaultResolution, Tally tally) {}
+
+  private void systemInstruction(JsonNode system, String path, Context cx) {
+    if (system.isTextual()) {
+      cx.tally.text(Part.SYSTEM, text.count(system.asText()));
+    } else if (system.has("Text") || system.has("text")) {
+      // The Interactions shape: {"Text": "..."}.
+      cx.tally.text(
+          Part.SYSTEM, text.count(system.path(system.has("Text") ? "Text" : "text").asText()));
+    } else {
+      content(system, path, Part.SYSTEM, cx);
+    }
+  }
+
+  private void content(JsonNode content, String path, Part part, Context cx) {
+    if (!content.isObject()) {
+      throw new InvalidRequestException(path, "each content must be an object");
+    }
+    JsonNode role = content.get("role");
+    if (role != null && !role.isNull()) {
+      String name = role.asText("");
+      if (!name.equals("user")
+          && !name.equals("model")
+          && !name.equals("function")
+          && !name.equals("system")) {
+        throw new InvalidRequestException(
+            path + ".role", "role must be \"user\" or \"model\", got \"" + name + "\"");
+      }
+      cx.tally.fixed(Part.OVERHEAD, cx.rules.roleTokens());
+    }
+    JsonNode parts = content.get("parts");
+    if (parts == null || parts.isNull()) {
+      return;
+    }
+    if (!parts.isArray()) {
+      throw new InvalidRequestException(path + ".parts", "parts must be an array");
+    }
+    boolean media = false;
+    boolean textPart = false;
+    for (int i = 0; i < parts.size(); i++) {
+      Kind kind = part(parts.get(i), path + ".parts[" + i + "]", part, cx);
+      media |= kind == Kind.MEDIA;
+      textPart |= kind == Kind.TEXT;
+    }
+    if (media && textPart) {
+      cx.tally.fixed(Part.OVERHEAD, cx.rules.mixedMediaExtra());
+    }
+  }
+
+  private enum Kind {
+    TEXT,
+    MEDIA,
+    OTHER
+  }
+
+  private Kind part(JsonNode part, String path, Part category, Context cx) {
+    if (!part.isObject()) {
+      throw new InvalidRequestException(path, "each part must be an object");
+    }
+    JsonNode textNode = part.get("text");
+    if (textNode != null) {
+      if (!textNode.isTextual()) {
+        throw new InvalidRequestException(path + ".text", "text must be a string");
+      }
+      boolean thought = part.path("thought").asBoolean(false);
+      cx.tally.text(thought ? Part.THINKING : category, text.count(textNode.asText()));
+      return Kind.TEXT;
+    }
+    String resolution = resolution(field(part, "mediaResolution"), cx.defaultResolution);
+    JsonNode inline = field(part, "inlineData");
+    if (inline != null) {
+      inlineData(inline, field(part, "videoMetadata"), resolution, path + ".inlineData", cx);
+      return Kind.MEDIA;
+    }
+    JsonNode file = field(part, "fileData");
+    if (file != null) {
+      fileData(file, resolution, path + ".fileData", cx);
+      return Kind.MEDIA;
+    }
+    JsonNode call = field(part, "functionCall");
+    if (call == null) {
+      call = field(part, "functionResponse");
+    }
+    if (call != null) {
+      cx.tally.text(category, text.count(call.path("name").asText("")));
+      JsonNode args = call.has("args") ? call.get("args") : call.get("response");
+      if (args != null) {
+        cx.tally.text(category, text.count(args.toString()));
+      }
+      cx.tally.fixed(Part.OVERHEAD, cx.rules.functionCallOverhead());
+      cx.tally.weaken(CountMethod.CALIBRATED, null);
+      return Kind.OTHER;
+    }
+    JsonNode code = field(part, "executableCode");
+    if (code != null) {
+      cx.tally.text(category, text.count(code.path("code").asText("")));
+      return Kind.TEXT;
+    }
+    JsonNode result = field(part, "codeExecutionResult");
+    if (result != null) {
+      cx.tally.text(category, text.count(result.path("output").asText("")));
+      return Kind.TEXT;
+    }
+    if (part.has("thoughtSignature") || part.has("thought_signature")) {
+      return Kind.OTHER;
+    }
+    throw new InvalidRequestException(
+        path,
+        "part has no text, inlineData, fileData, functionCall, functionResponse, executableCode or codeExecutionResult");
+  }
+
+  private void inlineData(
+      JsonNode inline, JsonNode videoMetadata, String resolution, String path, Context cx) {
+    String mime = mime(inline, path);
+    JsonNode dataNode = inline.get("data");
+    if (dataNode == null || !dataNode.isTextual()) {
+      throw new InvalidRequestException(path + ".data", "data must be a base64 string");
+    }
+    byte[] data = Base64Data.decode(dataNode.asText(), path + ".data");
+    if (mime.startsWith("image/")) {
+      if (dev.tokentally.media.ImageSize.read(data).isEmpty()) {
+        throw new InvalidRequestException(
+            path + ".data", "image data is not a PNG, JPEG, GIF or WebP image");
+      }
+      cx.tally.fixed(Part.IMAGES, cx.rules.imageTokens(resolution));
+    } else if (mime.equals("application/pdf")) {
+      PdfDocument pdf =
+          PdfDocument.read(data)
+              .orElseThrow(
+                  () ->
+                      new InvalidRequestException(path + ".data", "data is not a PDF with pages"));
+      cx.tally.fixed(Part.DOCUMENTS, (long) pdf.pages() * cx.rules.pdfPageTokens());
+    } else if (mime.startsWith("audio/") || mime.startsWith("video/")) {
+      boolean video = mime.startsWith("video/");
+      double perSecond = video ? cx.rules.videoTokensPerSecond() : cx.rules.audioTokensPerSecond();
+      double seconds = clip(MediaDuration.seconds(data).orElse(Double.NaN), videoMetadata);
+      if (Double.isNaN(seconds)) {
+        cx.tally.weaken(
+            CountMethod.HEURISTIC,
+            mime + " at " + path + ": duration unreadable from its header; estimated at 16 kB/s");
+        seconds = data.length / 16_000.0;
+      }
+      cx.tally.fixed(Part.AUDIO_VIDEO, (long) Math.ceil(seconds * perSecond));
+    } else if (mime.startsWith("text/") || mime.equals("application/json")) {
+      cx.tally.text(
+          Part.DOCUMENTS, text.count(new String(data, java.nio.charset.StandardCharsets.UTF_8)));
+    } else {
+      throw new InvalidRequestException(path + ".mimeType", "unsupported mimeType " + mime);
+    }
+  }
+
+  private void fileData(JsonNode file, String resolution, String path, Context cx) {
+    String mime = mime(file, path);
+    if (mime.startsWith("image/")) {
+      // Images cost the same whatever their size, so a file reference counts exactly.
+      cx.tally.fixed(Part.IMAGES, cx.rules.imageTokens(resolution));
+    } else {
+      cx.tally.weaken(
+          CountMethod.HEURISTIC,
+          mime + " file at " + path + " is not readable locally; its pages or duration count 0");
+    }
+  }
+
+  private void interactionsInput(JsonNode input, String path, Context cx) {
+    if (input.isTextual()) {
+      cx.tally.text(Part.MESSAGES, text.count(input.asText()));
+      cx.tally.fixed(Part.OVERHEAD, cx.rules.roleTokens());
+      return;
+    }
+    if (!input.isArray()) {
+      throw new InvalidRequestException(path, "input must be a string or an array");
+    }
+    for (int i = 0; i < input.size(); i++) {
+      JsonNode item = input.get(i);
+      String itemPath = path + "[" + i + "]";
+      if (item.has("parts") || item.has("role") && !item.has("content")) {
+        content(item, itemPath, Part.MESSAGES, cx);
+      } else if (item.has("content")) {
+        // A turn: {"role": ..., "content": string | [items]}.
+        cx.tally.fixed(Part.OVERHEAD, cx.rules.roleTokens());
+        JsonNode content = item.get("content");
+        if (content.isTextual()) {
+          cx.tally.text(Part.MESSAGES, text.count(content.asText()));
+        } else {
+          for (JsonNode c : content) {
+            cx.tally.text(Part.MESSAGES, text.count(c.path("text").asText("")));
+          }
+        }
+      } else {
+        cx.tally.text(Part.MESSAGES, text.count(item.path("text").asText("")));
+      }
+    }
+  }
+
+  private void tools(JsonNode tools, String path, Context cx) {
+    if (tools == null || !tools.isArray()) {
+      return;
+    }
+    boolean declared = false;
+    for (int i = 0; i < tools.size(); i++) {
+      JsonNode declarations = field(tools.get(i), "functionDeclarations");
+      if (declarations == null) {
+        continue; // googleSearch, codeExecution, urlContext: no input tokens observed
+      }
+      for (JsonNode declaration : declarations) {
+        declared = true;
+        cx.tally.text(Part.TOOLS, text.count(declaration.path("name").asText("")));
+        cx.tally.text(Part.TOOLS, text.count(declaration.path("description").asText("")));
+        JsonNode schema = field(declaration, "parameters");
+        if (schema == null) {
+          schema = field(declaration, "parametersJsonSchema");
+        }
+        if (schema != null) {
+          schemaText(schema, cx);
+        }
+        cx.tally.fixed(Part.TOOLS, cx.rules.functionDeclarationOverhead());
+      }
+    }
+    if (declared) {
+      cx.tally.fixed(Part.TOOLS, cx.rules.toolsOverhead());
+      cx.tally.weaken(CountMethod.CALIBRATED, null);
+    }
+  }
+
+  /** Property names, types, descriptions and enums: the words of a schema the template renders. */
+  private void schemaText(JsonNode schema, Context cx) {
+    JsonNode properties = schema.get("properties");
+    if (properties != null) {
+      properties
+          .properties()
+          .forEach(
+              e -> {
+                cx.tally.fixed(Part.TOOLS, cx.rules.functionPropertyOverhead());
+                cx.tally.text(Part.TOOLS, text.count(e.getKey()));
+                schemaText(e.getValue(), cx);
+              });
+    }
+    JsonNode type = schema.get("type");
+    if (type != null && type.isTextual()) {
+      cx.tally.text(Part.TOOLS, text.count(type.asText().toLowerCase(Locale.ROOT)));
+    }
+    JsonNode description = schema.get("description");
+    if (description != null && description.isTextual()) {
+      cx.tally.text(Part.TOOLS, text.count(description.asText()));
+    }
+    for (JsonNode value : schema.path("enum")) {
+      cx.tally.text(Part.TOOLS, text.count(value.asText()));
+    }
+    JsonNode items = schema.get("items");
+    if (items != null && items.isObject()) {
+      schemaText(items, cx);
+    }
+  }
+
+  private static double clip(double seconds, JsonNode videoMetadata) {
+    if (videoMetadata == null || Double.isNaN(seconds)) {
+      return seconds;
+    }
+    double start = offset(field(videoMetadata, "startOffset"), 0);
+    double end = offset(field(videoMetadata, "endOffset"), seconds);
+    return Math.max(0, Math.min(end, seconds) - Math.max(0, start));
+  }
+
+  private static double offset(JsonNode node, double fallback) {
+    if (node == null || !node.isTextual() || !node.asText().endsWith("s")) {
+      return fallback;
+    }
+    try {
+      return Double.parseDouble(node.asText().substring(0, node.asText().length() - 1));
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+
+  private static String resolution(JsonNode partResolution, String fallback) {
+    if (partResolution == null) {
+      return fallback;
+    }
+    if (partResolution.isTextual()) {
+      return partResolution.asText();
+    }
+    return textOrNull(partResolution.get("level"));
+  }
+
+  private static String mime(JsonNode node, String path) {
+    JsonNode mime = field(node, "mimeType");
+    if (mime == null || !mime.isTextual()) {
+      throw new InvalidRequestException(path + ".mimeType", "mimeType must be a string");
+    }
+    return mime.asText().toLowerCase(Locale.ROOT);
+  }
+
+  private static String textOrNull(JsonNode node) {
+    return node == null || !node.isTextual() ? null : node.asText();
+  }
+
+  /** Looks a field up by its camelCase name, then by its snake_case spelling. */
+  static JsonNode field(JsonNode node, String camel) {
+    if (node == null) {
+      return null;
+    }
+    JsonNode value = node.get(camel);
+    return value != null ? value : node.get(snake(camel));
+  }
+
+  static String snake(String camel) {
+    StringBuilder out = new StringBuilder(camel.length() + 4);
+    for (int i = 0; i < camel.length(); i++) {
+      char c = camel.charAt(i);
+      if (Character.isUpperCase(c)) {
+        out.append('_').append(Character.toLowerCase(c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}

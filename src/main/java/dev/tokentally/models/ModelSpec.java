@@ -1,0 +1,70 @@
+package dev.tokentally.models;
+
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One model as the registry knows it.
+ *
+ * @param id canonical id, written to enriched records
+ * @param vendor {@code anthropic} or {@code gemini}
+ * @param family name of the counting family
+ * @param rules how the family counts
+ * @param contextWindow input + output tokens the model accepts
+ * @param maxOutput most output tokens per request
+ * @param toolPrompt Anthropic's hidden tool-use system prompt, or null for Gemini
+ * @param bashToolTokens tokens of Anthropic's bash tool definition, 0 for Gemini
+ * @param keepsPriorThinking whether thinking blocks of earlier assistant turns count
+ * @param prices input prices with the dates they apply from
+ * @param estimate whether the model was unknown and counted with a fallback family
+ */
+public record ModelSpec(
+    String id,
+    String vendor,
+    String family,
+    CountingRules rules,
+    long contextWindow,
+    long maxOutput,
+    ToolPrompt toolPrompt,
+    int bashToolTokens,
+    boolean keepsPriorThinking,
+    List<Price> prices,
+    boolean estimate) {
+  public ModelSpec {
+    prices = prices.stream().sorted(Comparator.comparing(Price::from)).toList();
+  }
+
+  /** Tokens of the hidden tool-use system prompt, per tool_choice column. */
+  public record ToolPrompt(int auto, int any) {}
+
+  /** USD per million input tokens, from a date on. */
+  public record Price(LocalDate from, double inputUsdPerMillion) {}
+
+  /** The price in force on {@code date}, if the registry knows one. */
+  public Optional<Price> priceOn(LocalDate date) {
+    Price current = null;
+    for (Price price : prices) {
+      if (!price.from().isAfter(date)) {
+        current = price;
+      }
+    }
+    return Optional.ofNullable(current);
+  }
+
+  ModelSpec asEstimateFor(String requestedId) {
+    return new ModelSpec(
+        requestedId,
+        vendor,
+        family,
+        rules,
+        contextWindow,
+        maxOutput,
+        toolPrompt,
+        bashToolTokens,
+        keepsPriorThinking,
+        List.of(),
+        true);
+  }
+}
