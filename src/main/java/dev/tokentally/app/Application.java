@@ -2,6 +2,7 @@ package dev.tokentally.app;
 
 import dev.tokentally.broker.EmbeddedBroker;
 import dev.tokentally.config.AppConfig;
+import dev.tokentally.counting.BlockCacheMetrics;
 import dev.tokentally.counting.BlockCountCache;
 import dev.tokentally.counting.RequestCounter;
 import dev.tokentally.enrich.RequestAssessor;
@@ -70,8 +71,8 @@ public final class Application implements AutoCloseable {
       if (config.topicCreation().enabled()) {
         TopicBootstrap.ensureTopics(props, config);
       }
-      RequestAssessor assessor =
-          new RequestAssessor(new RequestParser(), counter(config.counting()));
+      RequestCounter counter = counter(config.counting());
+      RequestAssessor assessor = new RequestAssessor(new RequestParser(), counter);
       Topology topology = TokentallyTopology.build(config.topics(), assessor, props);
       KafkaStreams streams = new KafkaStreams(topology, props);
       // A dead stream thread is a bug or a lost broker: exit so the orchestrator restarts us.
@@ -97,6 +98,7 @@ public final class Application implements AutoCloseable {
       new UptimeMetrics().bindTo(registry);
       KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
       streamsMetrics.bindTo(registry);
+      new BlockCacheMetrics(counter.cache()).bindTo(registry);
       HttpService http =
           HttpService.start(
               config.httpPort(), () -> streams.state() == KafkaStreams.State.RUNNING, registry);

@@ -35,7 +35,7 @@ public final class MediaDuration {
     while (i + 8 <= b.length) {
       long size = u32le(b, i + 4);
       if (ascii(b, i, "fmt ")) {
-        byteRate = u32le(b, i + 12);
+        byteRate = u32le(b, i + 16);
       } else if (ascii(b, i, "data") && byteRate > 0) {
         long data = Math.min(size, b.length - i - 8L);
         return Optional.of((double) data / byteRate);

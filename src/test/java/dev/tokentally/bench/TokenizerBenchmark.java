@@ -57,8 +57,14 @@ public final class TokenizerBenchmark {
             corpus,
             bytes,
             cl100k::countTokensOrdinary));
+    Encoding plainClaude = dev.tokentally.counting.ClaudeTokenizer.plainJtokkit();
     rows.add(
-        measure("Claude: tokentally (jtokkit + NFKC + specials)", corpus, bytes, claude::count));
+        measure(
+            "Claude vocabulary: plain jtokkit (no NFKC, specials or Unicode patch)",
+            corpus,
+            bytes,
+            plainClaude::countTokensOrdinary));
+    rows.add(measure("Claude vocabulary: tokentally (exact vs npm)", corpus, bytes, claude::count));
     rows.add(
         measure(
             "Gemma 3: DJL / HF tokenizers (baseline)",
@@ -74,7 +80,7 @@ public final class TokenizerBenchmark {
             gemma3::count,
             gemma3::clearCache));
 
-    double djlRate = rows.get(2).mbPerSecond;
+    double djlRate = rows.get(3).mbPerSecond;
     System.out.println();
     System.out.println(
         "| tokenizer | MB/s (median of " + MEASURED + ") | tokens | vs DJL Gemma 3 |");
