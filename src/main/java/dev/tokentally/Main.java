@@ -22,8 +22,10 @@ public final class Main {
         run [--config FILE]   Count the input tokens of LLM requests on Kafka (the default).
                               Without KAFKA_BOOTSTRAP_SERVERS it starts a single-node Kafka
                               broker on localhost:9092 with its data under ./data/kafka.
-        count FILE...         Count request bodies from files (or - for stdin) and print the
-                              vendor's count response, e.g. {"input_tokens":14}.
+        count [--model M] [--api anthropic|gemini] FILE...
+                              Count request bodies from files (- reads stdin; .jsonl counts
+                              one body per line) and print the vendor's count response, e.g.
+                              {"input_tokens":14}. Exit code 2 on invalid input.
         --help                Show this help.
 
       Configuration: built-in defaults < --config FILE < environment (TOKENTALLY_* for

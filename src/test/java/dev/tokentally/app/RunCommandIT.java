@@ -112,6 +112,10 @@ class RunCommandIT {
       }
     }
     assertThat(roundTrip).isLessThan(Duration.ofSeconds(5));
+    String metrics = httpBody(httpPort, "/metrics");
+    assertThat(metrics)
+        .contains("tokentally_count_cache_lookups_total{result=\"miss\"}")
+        .contains("tokentally_count_cache_capacity 65536.0");
 
     long stopping = System.nanoTime();
     // SIGTERM. Not Process.destroy(), which also closes our end of its output and loses the
@@ -185,6 +189,14 @@ class RunCommandIT {
     }
     throw new AssertionError(
         "no line containing '" + fragment + "' within " + timeout + ": " + output);
+  }
+
+  private static String httpBody(int port, String path) throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private static int httpGet(int port, String path) throws IOException, InterruptedException {
