@@ -147,7 +147,8 @@ public final class Application implements AutoCloseable {
 
   static RequestCounter counter(AppConfig.Counting counting) {
     return new RequestCounter(
-        ModelRegistry.load(counting.modelsFile(), counting.fallbackModels()),
-        new BlockCountCache(counting.cacheBlocks()));
+            ModelRegistry.load(counting.modelsFile(), counting.fallbackModels()),
+            new BlockCountCache(counting.cacheBlocks()))
+        .warmUp();
   }
 }

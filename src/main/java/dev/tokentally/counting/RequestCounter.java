@@ -34,6 +34,15 @@ public final class RequestCounter {
     return new RequestCounter(ModelRegistry.builtIn(), new BlockCountCache(65_536));
   }
 
+  /**
+   * Loads the vocabularies current models count with, so the first Gemini record after start does
+   * not pay for it. Gemini 1.x's vocabulary stays lazy: those models are retired.
+   */
+  public RequestCounter warmUp() {
+    Tokenizers.gemma3();
+    return this;
+  }
+
   public ModelRegistry registry() {
     return registry;
   }

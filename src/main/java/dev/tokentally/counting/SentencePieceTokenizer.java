@@ -26,7 +26,7 @@ import java.util.zip.GZIPInputStream;
 public final class SentencePieceTokenizer implements TextTokenizer {
   private static final char SPACE_MARK = '\u2581';
   private static final int CACHED_WORD_MAX_CHARS = 48;
-  private static final int WORD_CACHE_ENTRIES = 200_000;
+  private static final int WORD_CACHE_ENTRIES = 100_000;
 
   private final int[] bmpPieces;
   private final Map<Integer, Integer> astralPieces;
