@@ -191,7 +191,7 @@ final class AnthropicCounter {
                         new InvalidRequestException(
                             path + ".data", "image data is not a PNG, JPEG, GIF or WebP image"));
         String declared = source.path("media_type").asText("");
-        String actual = mediaType(data);
+        String actual = ImageSize.mediaType(data).orElseThrow();
         if (!declared.isEmpty() && !declared.equals(actual)) {
           throw new InvalidRequestException(
               path + ".media_type", "media_type is " + declared + " but the data is " + actual);
@@ -352,19 +352,6 @@ final class AnthropicCounter {
 
   private static long grid(int a, int b) {
     return (long) ((a + 27) / 28) * ((b + 27) / 28);
-  }
-
-  private static String mediaType(byte[] data) {
-    if ((data[0] & 0xFF) == 0x89) {
-      return "image/png";
-    }
-    if ((data[0] & 0xFF) == 0xFF) {
-      return "image/jpeg";
-    }
-    if (data[0] == 'G') {
-      return "image/gif";
-    }
-    return "image/webp";
   }
 
   private static String requiredText(JsonNode node, String field, String path) {

@@ -38,23 +38,31 @@ public final class ClaudeTokenizer implements TextTokenizer {
 
   /** Loads the vocabulary from the jar; takes about half a second, so share the instance. */
   public static ClaudeTokenizer load() {
+    JsonNode json = vocabulary();
+    String pattern = withUnicodeGap(json.get("pat_str").asText(), UnicodeGap.load(GAP_RESOURCE));
+    return new ClaudeTokenizer(encoding("claude", pattern, json));
+  }
+
+  private static JsonNode vocabulary() {
     try (InputStream raw = ClaudeTokenizer.class.getResourceAsStream(RESOURCE)) {
       if (raw == null) {
         throw new IllegalStateException("missing resource " + RESOURCE);
       }
-      JsonNode json = new ObjectMapper().readTree(new GZIPInputStream(raw));
-      Pattern pattern =
-          Pattern.compile(
-              withUnicodeGap(json.get("pat_str").asText(), UnicodeGap.load(GAP_RESOURCE)),
-              Pattern.UNICODE_CHARACTER_CLASS);
-      Map<byte[], Integer> ranks = decodeRanks(json.get("bpe_ranks").asText());
-      EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
-      registry.registerGptBytePairEncoding(
-          new GptBytePairEncodingParams("claude", pattern, ranks, Map.of()));
-      return new ClaudeTokenizer(registry.getEncoding("claude").orElseThrow());
+      return new ObjectMapper().readTree(new GZIPInputStream(raw));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + RESOURCE, e);
     }
+  }
+
+  private static Encoding encoding(String name, String pattern, JsonNode vocabulary) {
+    EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
+    registry.registerGptBytePairEncoding(
+        new GptBytePairEncodingParams(
+            name,
+            Pattern.compile(pattern, Pattern.UNICODE_CHARACTER_CLASS),
+            decodeRanks(vocabulary.get("bpe_ranks").asText()),
+            Map.of()));
+    return registry.getEncoding(name).orElseThrow();
   }
 
   /**
@@ -112,19 +120,8 @@ public final class ClaudeTokenizer implements TextTokenizer {
    * the Unicode-gap patch: the "plain jtokkit" baseline of the tokenizer benchmark. Not exact.
    */
   public static Encoding plainJtokkit() {
-    try (InputStream raw = ClaudeTokenizer.class.getResourceAsStream(RESOURCE)) {
-      JsonNode json = new ObjectMapper().readTree(new GZIPInputStream(raw));
-      EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
-      registry.registerGptBytePairEncoding(
-          new GptBytePairEncodingParams(
-              "claude-plain",
-              Pattern.compile(json.get("pat_str").asText(), Pattern.UNICODE_CHARACTER_CLASS),
-              decodeRanks(json.get("bpe_ranks").asText()),
-              Map.of()));
-      return registry.getEncoding("claude-plain").orElseThrow();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + RESOURCE, e);
-    }
+    JsonNode json = vocabulary();
+    return encoding("claude-plain", json.get("pat_str").asText(), json);
   }
 
   @Override

@@ -109,9 +109,11 @@ public final class CountCommand {
           Map.of("file", file));
       return;
     }
-    List<byte[]> lines = jsonLines(file, content);
-    if (lines == null) {
-      body(file, content);
+    boolean named = file.endsWith(".jsonl") || file.endsWith(".ndjson");
+    ParseResult whole = named ? null : parser.parse(content, api);
+    List<byte[]> lines = named || whole instanceof ParseResult.Invalid ? lines(content) : List.of();
+    if (!named && lines.size() < 2) {
+      counted(file, whole);
       return;
     }
     for (int i = 0; i < lines.size(); i++) {
@@ -122,26 +124,21 @@ public final class CountCommand {
     }
   }
 
-  /** The lines of a JSONL input, or null when the input is one JSON document. */
-  private List<byte[]> jsonLines(String file, byte[] content) {
-    boolean named = file.endsWith(".jsonl") || file.endsWith(".ndjson");
-    if (!named && parser.parse(content, api) instanceof ParseResult.Parsed) {
-      return null;
-    }
+  private static List<byte[]> lines(byte[] content) {
     List<byte[]> lines = new ArrayList<>();
     for (String line : new String(content, StandardCharsets.UTF_8).split("\n")) {
       if (!line.isBlank()) {
         lines.add(line.getBytes(StandardCharsets.UTF_8));
       }
     }
-    if (!named && lines.size() < 2) {
-      return null;
-    }
     return lines;
   }
 
   private void body(String label, byte[] body) {
-    ParseResult parsed = parser.parse(body, api);
+    counted(label, parser.parse(body, api));
+  }
+
+  private void counted(String label, ParseResult parsed) {
     if (parsed instanceof ParseResult.Invalid invalid) {
       error(invalid.code(), label + ": " + invalid.message(), invalid.details());
       return;

@@ -365,8 +365,14 @@ final class GeminiCounter {
       return null;
     }
     JsonNode value = node.get(camel);
-    return value != null ? value : node.get(snake(camel));
+    return value != null
+        ? value
+        : node.get(SNAKE_CASE.computeIfAbsent(camel, GeminiCounter::snake));
   }
+
+  /** The handful of field names looked up, so the hot path does not rebuild their spelling. */
+  private static final java.util.Map<String, String> SNAKE_CASE =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   static String snake(String camel) {
     StringBuilder out = new StringBuilder(camel.length() + 4);

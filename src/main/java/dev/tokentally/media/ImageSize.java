@@ -13,6 +13,26 @@ public record ImageSize(int width, int height) {
     }
   }
 
+  /**
+   * The media type the data's signature says, or empty when it is not one of the four formats; used
+   * to catch a {@code media_type} that does not match the data.
+   */
+  public static Optional<String> mediaType(byte[] b) {
+    if (startsWith(b, 0x89, 'P', 'N', 'G')) {
+      return Optional.of("image/png");
+    }
+    if (startsWith(b, 'G', 'I', 'F', '8')) {
+      return Optional.of("image/gif");
+    }
+    if (startsWith(b, 'R', 'I', 'F', 'F') && b[8] == 'W' && b[9] == 'E' && b[10] == 'B') {
+      return Optional.of("image/webp");
+    }
+    if (startsWith(b, 0xFF, 0xD8)) {
+      return Optional.of("image/jpeg");
+    }
+    return Optional.empty();
+  }
+
   public static Optional<ImageSize> read(byte[] b) {
     try {
       if (startsWith(b, 0x89, 'P', 'N', 'G')) {
