@@ -17,11 +17,11 @@ import java.util.Set;
  * do not count (max_tokens, temperature, metadata, cache_control, ...) are never read.
  */
 final class AnthropicCounter {
-  /** A US Letter page rendered at 200 dpi; PDF pages cost like this image under the 1568 cap. */
-  private static final int PAGE_WIDTH_PX = 1700;
-
-  private static final int PAGE_HEIGHT_PX = 2200;
-  private static final int LEGACY_IMAGE_CAP = 1568;
+  /**
+   * A PDF page costs like a US Letter page image at 200 dpi (1700x2200) under the 1568 cap, on
+   * every model: jackin's measurements show the same page cost on Opus 4.8 as on Sonnet 4.6.
+   */
+  private static final long PAGE_IMAGE_PATCHES = patches(1700, 2200, 1568, 1568);
 
   /** Anthropic-defined tools whose definition cost the pricing pages publish. */
   private static final Map<String, Integer> DEFINED_TOOL_TOKENS =
@@ -47,12 +47,7 @@ final class AnthropicCounter {
 
   TokenCount count(JsonNode body, ModelSpec model) {
     AnthropicRules rules = (AnthropicRules) model.rules();
-    Tally tally = new Tally(rules.method());
-    if (model.estimate()) {
-      tally.weaken(
-          CountMethod.HEURISTIC,
-          "model " + model.id() + " is not in the registry; counted with the configured fallback");
-    }
+    Tally tally = Tally.forModel(model);
     system(body.get("system"), tally);
     JsonNode messages = body.get("messages");
     int turns = messages.size();
@@ -183,13 +178,8 @@ final class AnthropicCounter {
     String kind = source == null ? "" : source.path("type").asText("");
     switch (kind) {
       case "base64" -> {
-        byte[] data = Base64Data.decode(requiredText(source, "data", path), path + ".data");
-        ImageSize size =
-            ImageSize.read(data)
-                .orElseThrow(
-                    () ->
-                        new InvalidRequestException(
-                            path + ".data", "image data is not a PNG, JPEG, GIF or WebP image"));
+        byte[] data = RequestMedia.decode(requiredText(source, "data", path), path + ".data");
+        ImageSize size = RequestMedia.image(data, path + ".data");
         String declared = source.path("media_type").asText("");
         String actual = ImageSize.mediaType(data).orElseThrow();
         if (!declared.isEmpty() && !declared.equals(actual)) {
@@ -226,17 +216,9 @@ final class AnthropicCounter {
     switch (kind) {
       case "base64" -> {
         byte[] data =
-            Base64Data.decode(requiredText(source, "data", sourcePath), sourcePath + ".data");
-        PdfDocument pdf =
-            PdfDocument.read(data)
-                .orElseThrow(
-                    () ->
-                        new InvalidRequestException(
-                            sourcePath + ".data", "document data is not a PDF with pages"));
-        long page =
-            patches(PAGE_WIDTH_PX, PAGE_HEIGHT_PX, LEGACY_IMAGE_CAP, LEGACY_IMAGE_CAP)
-                + rules.pdfPageOverhead();
-        tally.fixed(Part.DOCUMENTS, page * pdf.pages());
+            RequestMedia.decode(requiredText(source, "data", sourcePath), sourcePath + ".data");
+        PdfDocument pdf = RequestMedia.pdf(data, sourcePath + ".data");
+        tally.fixed(Part.DOCUMENTS, (PAGE_IMAGE_PATCHES + rules.pdfPageOverhead()) * pdf.pages());
         tally.text(Part.DOCUMENTS, text.count(pdf.text()));
       }
       case "text" ->

@@ -23,12 +23,7 @@ final class GeminiCounter {
 
   TokenCount count(JsonNode body, ModelSpec model) {
     GeminiRules rules = (GeminiRules) model.rules();
-    Tally tally = new Tally(rules.method());
-    if (model.estimate()) {
-      tally.weaken(
-          CountMethod.HEURISTIC,
-          "model " + model.id() + " is not in the registry; counted with the configured fallback");
-    }
+    Tally tally = Tally.forModel(model);
     JsonNode request = field(body, "generateContentRequest");
     String prefix = "$";
     if (request != null) {
@@ -56,8 +51,7 @@ final class GeminiCounter {
     }
     tools(field(request, "tools"), prefix + ".tools", context);
     if (field(request, "cachedContent") != null) {
-      tally.weaken(
-          rules.method(),
+      tally.note(
           "cachedContent is not part of totalTokens; its size is reported by the vendor only");
     }
     return tally.result(1.0);
@@ -181,19 +175,12 @@ final class GeminiCounter {
     if (dataNode == null || !dataNode.isTextual()) {
       throw new InvalidRequestException(path + ".data", "data must be a base64 string");
     }
-    byte[] data = Base64Data.decode(dataNode.asText(), path + ".data");
+    byte[] data = RequestMedia.decode(dataNode.asText(), path + ".data");
     if (mime.startsWith("image/")) {
-      if (dev.tokentally.media.ImageSize.read(data).isEmpty()) {
-        throw new InvalidRequestException(
-            path + ".data", "image data is not a PNG, JPEG, GIF or WebP image");
-      }
+      RequestMedia.image(data, path + ".data");
       cx.tally.fixed(Part.IMAGES, cx.rules.imageTokens(resolution));
     } else if (mime.equals("application/pdf")) {
-      PdfDocument pdf =
-          PdfDocument.read(data)
-              .orElseThrow(
-                  () ->
-                      new InvalidRequestException(path + ".data", "data is not a PDF with pages"));
+      PdfDocument pdf = RequestMedia.pdf(data, path + ".data");
       cx.tally.fixed(Part.DOCUMENTS, (long) pdf.pages() * cx.rules.pdfPageTokens());
     } else if (mime.startsWith("audio/") || mime.startsWith("video/")) {
       boolean video = mime.startsWith("video/");

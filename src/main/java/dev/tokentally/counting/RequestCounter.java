@@ -25,8 +25,11 @@ public final class RequestCounter {
     this.anthropic = new AnthropicCounter(new TextCounter(Tokenizers.claude(), 1, cache));
     this.gemini =
         Map.of(
-            "gemma3", new GeminiCounter(new LazyText(2, cache, Tokenizers::gemma3).counter()),
-            "gemini1", new GeminiCounter(new LazyText(3, cache, Tokenizers::gemini1).counter()));
+            // The lambdas defer to Tokenizers' holders, so a vocabulary loads on its first use.
+            "gemma3",
+                new GeminiCounter(new TextCounter(t -> Tokenizers.gemma3().count(t), 2, cache)),
+            "gemini1",
+                new GeminiCounter(new TextCounter(t -> Tokenizers.gemini1().count(t), 3, cache)));
   }
 
   /** The shipped registry with a 64k-block cache; for tests and the count command. */
@@ -85,15 +88,6 @@ public final class RequestCounter {
     } catch (InvalidRequestException e) {
       return new CountResult.Refused(
           ErrorCode.INVALID_REQUEST, e.getMessage(), Map.of("path", e.path()));
-    }
-  }
-
-  /** Loads a Gemma vocabulary only when a model of its family is first counted. */
-  private record LazyText(
-      int id, BlockCountCache cache, java.util.function.Supplier<TextTokenizer> load) {
-    TextCounter counter() {
-      TextTokenizer lazy = text -> load.get().count(text);
-      return new TextCounter(lazy, id, cache);
     }
   }
 }

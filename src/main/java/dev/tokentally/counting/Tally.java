@@ -1,5 +1,6 @@
 package dev.tokentally.counting;
 
+import dev.tokentally.models.ModelSpec;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -21,6 +22,17 @@ final class Tally {
     this.method = best;
   }
 
+  /** A tally at the model family's best method, already weakened when the model was unknown. */
+  static Tally forModel(ModelSpec model) {
+    Tally tally = new Tally(model.rules().method());
+    if (model.estimate()) {
+      tally.weaken(
+          CountMethod.HEURISTIC,
+          "model " + model.id() + " is not in the registry; counted with the configured fallback");
+    }
+    return tally;
+  }
+
   void text(Part part, int vocabularyTokens) {
     text.merge(part, (double) vocabularyTokens, Double::sum);
   }
@@ -34,7 +46,14 @@ final class Tally {
     if (to.ordinal() > method.ordinal()) {
       method = to;
     }
-    if (note != null && notes.size() < 20 && !notes.contains(note)) {
+    if (note != null) {
+      note(note);
+    }
+  }
+
+  /** Adds an explanation to the count without changing its method. */
+  void note(String note) {
+    if (notes.size() < 20 && !notes.contains(note)) {
       notes.add(note);
     }
   }
