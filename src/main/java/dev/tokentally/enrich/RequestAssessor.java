@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokentally.counting.CountResult;
 import dev.tokentally.counting.RequestCounter;
 import dev.tokentally.counting.TokenCount;
+import dev.tokentally.deadletter.ErrorCode;
 import dev.tokentally.deadletter.ErrorResponse;
 import dev.tokentally.deadletter.ErrorResponse.RequestContext;
 import dev.tokentally.deadletter.SourcePosition;
@@ -15,6 +16,7 @@ import dev.tokentally.request.ParseResult;
 import dev.tokentally.request.RequestParser;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,31 +41,38 @@ public final class RequestAssessor {
   public Assessment assess(byte[] value, String name, String spanId, SourcePosition source) {
     ParseResult parsed = parser.parse(value);
     if (parsed instanceof ParseResult.Invalid invalid) {
-      return new Assessment.Rejected(
+      return rejected(
           invalid.code(),
-          ErrorResponse.build(
-              invalid.code(),
-              invalid.message(),
-              invalid.details(),
-              source,
-              new RequestContext(null, name, spanId),
-              value));
+          invalid.message(),
+          invalid.details(),
+          new RequestContext(null, name, spanId),
+          source,
+          value);
     }
     LlmRequest request = ((ParseResult.Parsed) parsed).request();
     CountResult result = counter.count(request);
     if (result instanceof CountResult.Refused refused) {
-      return new Assessment.Rejected(
+      return rejected(
           refused.code(),
-          ErrorResponse.build(
-              refused.code(),
-              refused.message(),
-              refused.details(),
-              source,
-              new RequestContext(request.model(), name, spanId),
-              value));
+          refused.message(),
+          refused.details(),
+          new RequestContext(request.model(), name, spanId),
+          source,
+          value);
     }
     CountResult.Counted counted = (CountResult.Counted) result;
     return new Assessment.Enriched(enriched(request, counted, name, spanId, source));
+  }
+
+  private static Assessment.Rejected rejected(
+      ErrorCode code,
+      String message,
+      Map<String, Object> details,
+      RequestContext context,
+      SourcePosition source,
+      byte[] value) {
+    return new Assessment.Rejected(
+        code, ErrorResponse.build(code, message, details, source, context, value));
   }
 
   private static byte[] enriched(
