@@ -72,8 +72,11 @@ public final class Application implements AutoCloseable {
         TopicBootstrap.ensureTopics(props, config);
       }
       RequestCounter counter = counter(config.counting());
-      RequestAssessor assessor = new RequestAssessor(new RequestParser(), counter);
-      Topology topology = TokentallyTopology.build(config.topics(), assessor, props);
+      RequestAssessor assessor =
+          new RequestAssessor(
+              new RequestParser(), counter, config.limits(), config.requestMaxBytes());
+      Topology topology =
+          TokentallyTopology.build(config.topics(), config.usage(), assessor, props);
       KafkaStreams streams = new KafkaStreams(topology, props);
       // A dead stream thread is a bug or a lost broker: exit so the orchestrator restarts us.
       streams.setUncaughtExceptionHandler(e -> StreamThreadExceptionResponse.SHUTDOWN_CLIENT);

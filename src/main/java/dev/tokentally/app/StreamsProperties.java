@@ -3,6 +3,8 @@ package dev.tokentally.app;
 import dev.tokentally.config.AppConfig;
 import dev.tokentally.deadletter.DeadLetterProcessingExceptionHandler;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
@@ -17,6 +19,14 @@ public final class StreamsProperties {
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         DeadLetterProcessingExceptionHandler.class.getName());
     props.put(DeadLetterProcessingExceptionHandler.DLQ_TOPIC_CONFIG, config.topics().deadLetter());
+    props.put(
+        DeadLetterProcessingExceptionHandler.REQUESTS_TOPIC_CONFIG, config.topics().requests());
+    // A counted request crosses the by-name repartition with its enriched form and its payload, so
+    // it can be twice the largest accepted input. Producer and internal topics must take that.
+    String maxRecord = String.valueOf(maxRecordBytes(config));
+    props.putIfAbsent(
+        StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), maxRecord);
+    props.putIfAbsent(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), maxRecord);
     // Keys and values are read as raw bytes, which cannot fail to deserialise; should that ever
     // change, failing loudly beats silently skipping a record.
     props.putIfAbsent(
@@ -27,5 +37,11 @@ public final class StreamsProperties {
         StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
         DefaultProductionExceptionHandler.class.getName());
     return props;
+  }
+
+  /** The largest record tokentally writes: a counted request with enriched form and payload. */
+  public static int maxRecordBytes(AppConfig config) {
+    long bytes = 2L * config.requestMaxBytes() + 1024 * 1024;
+    return (int) Math.min(Integer.MAX_VALUE, bytes);
   }
 }

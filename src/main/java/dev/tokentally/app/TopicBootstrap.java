@@ -2,6 +2,7 @@ package dev.tokentally.app;
 
 import dev.tokentally.config.AppConfig;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -11,13 +12,15 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the input, enriched and dead-letter topics when they are missing. Streams creates only
- * its internal topics, and a missing output topic would stall every task.
+ * Creates the input, enriched, dead-letter and usage topics when they are missing, sized for the
+ * largest record tokentally accepts. Streams creates only its internal topics, and a missing output
+ * topic would stall every task.
  */
 final class TopicBootstrap {
   private static final Logger log = LoggerFactory.getLogger(TopicBootstrap.class);
@@ -40,10 +43,16 @@ final class TopicBootstrap {
     try (Admin admin = Admin.create(adminProps)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing =
-          List.of(topics.requests(), topics.enriched(), topics.deadLetter()).stream()
+          topics.all().stream()
               .distinct()
               .filter(name -> !existing.contains(name))
-              .map(name -> new NewTopic(name, Optional.of(creation.partitions()), replicas))
+              .map(
+                  name ->
+                      new NewTopic(name, Optional.of(creation.partitions()), replicas)
+                          .configs(
+                              Map.of(
+                                  TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                                  String.valueOf(StreamsProperties.maxRecordBytes(config)))))
               .toList();
       for (NewTopic topic : missing) {
         try {

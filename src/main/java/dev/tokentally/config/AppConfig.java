@@ -1,7 +1,11 @@
 package dev.tokentally.config;
 
+import dev.tokentally.credentials.Secrets;
+import dev.tokentally.limits.Limits;
+import dev.tokentally.usage.UsageSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -16,6 +20,10 @@ import java.util.TreeMap;
  * @param broker settings of the embedded broker, used only when no cluster is configured
  * @param shutdownTimeout how long Streams may take to close on SIGTERM
  * @param counting model registry and counting settings
+ * @param requestMaxBytes largest record value that is parsed; larger ones are {@code
+ *     payload_too_large}
+ * @param limits per-request token caps and per-name budgets
+ * @param usage usage windows, grace, retention and emit mode
  * @param kafka Kafka client and Streams properties; never contains {@code tokentally.*} keys
  */
 public record AppConfig(
@@ -25,6 +33,9 @@ public record AppConfig(
     EmbeddedBrokerSettings broker,
     Duration shutdownTimeout,
     Counting counting,
+    int requestMaxBytes,
+    Limits limits,
+    UsageSettings usage,
     Map<String, String> kafka) {
 
   public AppConfig {
@@ -59,12 +70,23 @@ public record AppConfig(
   }
 
   /** Topic names; all configurable. */
-  public record Topics(String requests, String enriched, String deadLetter) {}
+  public record Topics(
+      String requests,
+      String enriched,
+      String deadLetter,
+      String usageByModel,
+      String usageByName,
+      String usageByNameModel) {
+
+    /** Every topic the application reads or writes, apart from Streams' internal ones. */
+    public List<String> all() {
+      return List.of(requests, enriched, deadLetter, usageByModel, usageByName, usageByNameModel);
+    }
+  }
 
   /** Whether to create missing topics at start, with how many partitions and replicas. */
   public record TopicCreation(boolean enabled, int partitions, short replicationFactor) {}
 
-  /** The single-node KRaft broker started when {@code bootstrap.servers} is not configured. */
   /**
    * @param modelsFile user model registry merged over the shipped one, or null
    * @param fallbackModels vendor to the known model that counts unknown models of that vendor
@@ -76,5 +98,6 @@ public record AppConfig(
     }
   }
 
+  /** The single-node KRaft broker started when {@code bootstrap.servers} is not configured. */
   public record EmbeddedBrokerSettings(String host, int port, int controllerPort, Path dataDir) {}
 }

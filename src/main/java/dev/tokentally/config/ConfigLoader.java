@@ -1,5 +1,7 @@
 package dev.tokentally.config;
 
+import dev.tokentally.limits.Limits;
+import dev.tokentally.usage.UsageSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +45,16 @@ public final class ConfigLoader {
           Map.entry("tokentally.topic.requests", "llm.requests"),
           Map.entry("tokentally.topic.enriched", "llm.requests.enriched"),
           Map.entry("tokentally.topic.dlq", "llm.requests.dlq"),
+          Map.entry("tokentally.topic.usage.by.model", "llm.usage.by-model"),
+          Map.entry("tokentally.topic.usage.by.name", "llm.usage.by-name"),
+          Map.entry("tokentally.topic.usage.by.name.model", "llm.usage.by-name-model"),
+          Map.entry("tokentally.request.max.bytes", String.valueOf(8 * 1024 * 1024)),
+          Map.entry("tokentally.limits.file", ""),
+          Map.entry("tokentally.limits.request.max.tokens", ""),
+          Map.entry("tokentally.usage.windows", "1m,1h"),
+          Map.entry("tokentally.usage.grace", "1m"),
+          Map.entry("tokentally.usage.retention", "2d"),
+          Map.entry("tokentally.usage.emit", "updates"),
           Map.entry("tokentally.topics.create", "true"),
           Map.entry("tokentally.topics.partitions", "3"),
           Map.entry("tokentally.topics.replication.factor", "-1"),
@@ -116,7 +128,10 @@ public final class ConfigLoader {
         new AppConfig.Topics(
             text(app, "tokentally.topic.requests"),
             text(app, "tokentally.topic.enriched"),
-            text(app, "tokentally.topic.dlq")),
+            text(app, "tokentally.topic.dlq"),
+            text(app, "tokentally.topic.usage.by.model"),
+            text(app, "tokentally.topic.usage.by.name"),
+            text(app, "tokentally.topic.usage.by.name.model")),
         new AppConfig.TopicCreation(
             bool(app, "tokentally.topics.create"),
             integer(app, "tokentally.topics.partitions", 1, 10_000),
@@ -129,6 +144,9 @@ public final class ConfigLoader {
             Path.of(text(app, "tokentally.broker.data.dir"))),
         Duration.ofMillis(integer(app, "tokentally.shutdown.timeout.ms", 0, Integer.MAX_VALUE)),
         counting(app),
+        integer(app, "tokentally.request.max.bytes", 1024, 512 * 1024 * 1024),
+        limits(app),
+        usage(app),
         kafka);
   }
 
@@ -145,6 +163,41 @@ public final class ConfigLoader {
         file.isEmpty() ? null : Path.of(file),
         fallbacks,
         integer(app, "tokentally.count.cache.blocks", 0, 1 << 24));
+  }
+
+  private static Limits limits(Map<String, String> app) {
+    String file = app.getOrDefault("tokentally.limits.file", "").trim();
+    String cap = app.getOrDefault("tokentally.limits.request.max.tokens", "").trim();
+    Long defaultCap = null;
+    if (!cap.isEmpty()) {
+      try {
+        defaultCap = Long.parseLong(cap);
+      } catch (NumberFormatException e) {
+        throw new ConfigException("tokentally.limits.request.max.tokens must be a whole number", e);
+      }
+      if (defaultCap <= 0) {
+        throw new ConfigException("tokentally.limits.request.max.tokens must be positive");
+      }
+    }
+    return Limits.load(file.isEmpty() ? null : Path.of(file), defaultCap);
+  }
+
+  private static UsageSettings usage(Map<String, String> app) {
+    List<Duration> windows = new java.util.ArrayList<>();
+    for (String w : text(app, "tokentally.usage.windows").split(",")) {
+      if (!w.isBlank()) {
+        windows.add(Durations.parse(w));
+      }
+    }
+    String emit = text(app, "tokentally.usage.emit").trim().toLowerCase(Locale.ROOT);
+    if (!emit.equals("updates") && !emit.equals("final")) {
+      throw new ConfigException("tokentally.usage.emit must be updates or final, got " + emit);
+    }
+    return new UsageSettings(
+        windows,
+        Durations.parse(text(app, "tokentally.usage.grace")),
+        Durations.parse(text(app, "tokentally.usage.retention")),
+        emit.equals("final"));
   }
 
   private static String text(Map<String, String> app, String key) {

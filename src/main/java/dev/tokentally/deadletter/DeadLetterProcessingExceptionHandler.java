@@ -1,5 +1,8 @@
 package dev.tokentally.deadletter;
 
+import dev.tokentally.credentials.CredentialRedactor;
+import dev.tokentally.enrich.CountedRequest;
+import dev.tokentally.enrich.CountedRequestSerde;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -15,33 +18,74 @@ import org.slf4j.LoggerFactory;
  * Turns an unexpected exception inside the topology into an {@code internal_error} dead letter in
  * the same JSON envelope as every other rejection, and lets the stream go on. Without it one bad
  * record would stop the application (Streams' default is to fail).
+ *
+ * <p>Where the failing record came from decides what is written. An input record, or a counted
+ * request on the by-name repartition topic (unwrapped to the original key, payload and offset),
+ * becomes a dead letter. A usage event has already been written out as enriched or dead letter, so
+ * a second record for it would break "exactly one output per input": it is logged and skipped, and
+ * Streams' {@code dropped-records} metric counts it.
  */
 public final class DeadLetterProcessingExceptionHandler implements ProcessingExceptionHandler {
-  /** Streams passes every application property to handlers; this one names the target topic. */
+  /** Streams passes every application property to handlers; these name the topics. */
   public static final String DLQ_TOPIC_CONFIG = "tokentally.topic.dlq";
+
+  public static final String REQUESTS_TOPIC_CONFIG = "tokentally.topic.requests";
 
   private static final Logger log =
       LoggerFactory.getLogger(DeadLetterProcessingExceptionHandler.class);
 
   private String deadLetterTopic;
+  private String requestsTopic;
 
   @Override
   public void configure(Map<String, ?> configs) {
-    Object topic = configs.get(DLQ_TOPIC_CONFIG);
-    if (topic == null) {
-      throw new IllegalArgumentException(DLQ_TOPIC_CONFIG + " must be set for " + getClass());
+    deadLetterTopic = required(configs, DLQ_TOPIC_CONFIG);
+    requestsTopic = required(configs, REQUESTS_TOPIC_CONFIG);
+  }
+
+  private String required(Map<String, ?> configs, String key) {
+    Object value = configs.get(key);
+    if (value == null) {
+      throw new IllegalArgumentException(key + " must be set for " + getClass());
     }
-    deadLetterTopic = topic.toString();
+    return value.toString();
   }
 
   @Override
   public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception e) {
-    // Only the class and message: a stack trace could carry request content into the log.
+    byte[] rawValue = context.sourceRawValue();
+    boolean counted = CountedRequestSerde.isCountedRequest(rawValue);
+    if (!counted && !requestsTopic.equals(context.topic())) {
+      // Only the class and message: a stack trace could carry request content into the log.
+      log.error(
+          "usage aggregation failed at {}-{}@{} in {}: {}; this record is left out of usage totals",
+          context.topic(),
+          context.partition(),
+          context.offset(),
+          context.processorNodeId(),
+          e.getClass().getName());
+      return Response.resume();
+    }
+    SourcePosition source;
+    byte[] key;
+    byte[] payload;
+    if (counted) {
+      CountedRequest request = CountedRequestSerde.read(rawValue);
+      source = request.source();
+      key = request.key();
+      payload = request.payload();
+    } else {
+      source =
+          new SourcePosition(
+              context.topic(), context.partition(), context.offset(), context.timestamp());
+      key = context.sourceRawKey();
+      payload = CredentialRedactor.redact(rawValue);
+    }
     log.warn(
         "processing failed at {}-{}@{} in {}: {}; sent to {}",
-        context.topic(),
-        context.partition(),
-        context.offset(),
+        source.topic(),
+        source.partition(),
+        source.offset(),
         context.processorNodeId(),
         e.getClass().getName(),
         deadLetterTopic);
@@ -50,22 +94,15 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
             ErrorCode.INTERNAL_ERROR,
             "unexpected error while processing the record; it can be replayed from the payload",
             Map.of("exception", e.getClass().getName(), "processor", context.processorNodeId()),
-            new SourcePosition(
-                context.topic(), context.partition(), context.offset(), context.timestamp()),
+            source,
             ErrorResponse.RequestContext.UNKNOWN,
-            context.sourceRawValue());
+            payload);
     RecordHeaders headers = new RecordHeaders();
     headers.add(
         ErrorResponse.CODE_HEADER,
         ErrorCode.INTERNAL_ERROR.code().getBytes(StandardCharsets.UTF_8));
     return Response.resume(
         List.of(
-            new ProducerRecord<>(
-                deadLetterTopic,
-                null,
-                context.timestamp(),
-                context.sourceRawKey(),
-                value,
-                headers)));
+            new ProducerRecord<>(deadLetterTopic, null, context.timestamp(), key, value, headers)));
   }
 }

@@ -7,7 +7,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -33,6 +37,23 @@ public final class ErrorResponse {
       SourcePosition source,
       RequestContext context,
       byte[] payload) {
+    return build(code, message, details, source, context, payload, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #build(ErrorCode, String, Map, SourcePosition, RequestContext, byte[])}, but keeps at
+   * most {@code keepBytes} of the payload. Then {@code meta} also says {@code payload_truncated},
+   * the full {@code payload_bytes} and its {@code payload_sha256}; the whole value stays in the
+   * source topic at {@code meta.source}.
+   */
+  public static byte[] build(
+      ErrorCode code,
+      String message,
+      Map<String, ?> details,
+      SourcePosition source,
+      RequestContext context,
+      byte[] payload,
+      int keepBytes) {
     ObjectNode root = MAPPER.createObjectNode();
     ObjectNode error = root.putObject("error");
     error.put("code", code.code());
@@ -43,7 +64,14 @@ public final class ErrorResponse {
     meta.put("model", context.model());
     meta.put("name", context.name());
     meta.put("span_id", context.spanId());
-    putPayload(meta, payload);
+    if (payload != null && payload.length > keepBytes) {
+      putPayload(meta, Arrays.copyOf(payload, utf8Boundary(payload, keepBytes)));
+      meta.put("payload_truncated", true);
+      meta.put("payload_bytes", payload.length);
+      meta.put("payload_sha256", sha256(payload));
+    } else {
+      putPayload(meta, payload);
+    }
     try {
       return MAPPER.writeValueAsBytes(root);
     } catch (JsonProcessingException e) {
@@ -67,6 +95,23 @@ public final class ErrorResponse {
       meta.put("payload", text);
     } catch (CharacterCodingException e) {
       meta.put("payload_base64", Base64.getEncoder().encodeToString(payload));
+    }
+  }
+
+  /** Backs off to the start of a UTF-8 sequence, so a cut text payload stays text. */
+  private static int utf8Boundary(byte[] bytes, int cut) {
+    int at = cut;
+    while (at > 0 && at > cut - 4 && (bytes[at] & 0xC0) == 0x80) {
+      at--;
+    }
+    return at;
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
     }
   }
 

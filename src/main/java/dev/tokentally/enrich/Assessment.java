@@ -1,16 +1,18 @@
 package dev.tokentally.enrich;
 
 import dev.tokentally.deadletter.ErrorCode;
+import dev.tokentally.usage.UsageEvent;
 
-/** The outcome for one input record: exactly one of these is written, to exactly one topic. */
+/** What the per-request gates decided for one input record. */
 public sealed interface Assessment {
 
-  /** The serialised record value to write. */
-  byte[] value();
+  /** Counted and within every per-request limit; the budget check comes next. */
+  record Counted(CountedRequest request) implements Assessment {}
 
-  /** The request was counted; {@code value} is the enriched JSON. */
-  record Enriched(byte[] value) implements Assessment {}
-
-  /** The request was refused; {@code value} is the ErrorResponse JSON. */
-  record Rejected(ErrorCode code, byte[] value) implements Assessment {}
+  /**
+   * Refused; {@code value} is the ErrorResponse JSON for the dead-letter topic.
+   *
+   * @param usage the rejection as the usage aggregates count it
+   */
+  record Rejected(ErrorCode code, byte[] value, UsageEvent usage) implements Assessment {}
 }

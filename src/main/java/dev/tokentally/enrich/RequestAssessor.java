@@ -6,87 +6,253 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokentally.counting.CountResult;
 import dev.tokentally.counting.RequestCounter;
 import dev.tokentally.counting.TokenCount;
+import dev.tokentally.credentials.CredentialRedactor;
 import dev.tokentally.deadletter.ErrorCode;
 import dev.tokentally.deadletter.ErrorResponse;
 import dev.tokentally.deadletter.ErrorResponse.RequestContext;
-import dev.tokentally.deadletter.SourcePosition;
+import dev.tokentally.limits.Limits;
 import dev.tokentally.models.ModelSpec;
 import dev.tokentally.request.LlmRequest;
 import dev.tokentally.request.ParseResult;
+import dev.tokentally.request.RequestHeaders;
 import dev.tokentally.request.RequestParser;
+import dev.tokentally.usage.UsageEvent;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Decides what happens to one input record: parse it, count it, and build either the enriched
- * record or the dead letter. Pure (no Kafka), so the same logic serves the stream and tests.
+ * Decides what happens to one input record before budgets: size, parse, count, context window and
+ * request caps, then builds the enriched value or the dead letter. Pure (no Kafka), so the stream,
+ * the tests and the HTTP endpoints share it.
  */
 public final class RequestAssessor {
+  /** Default for {@code tokentally.request.max.bytes}: the HTTP body limit, too. */
+  public static final int DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
+
+  /** How much of an oversized payload a {@code payload_too_large} dead letter keeps. */
+  public static final int TOO_LARGE_PAYLOAD_KEPT = 64 * 1024;
+
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final RequestParser parser;
   private final RequestCounter counter;
+  private final Limits limits;
+  private final int maxBytes;
 
   public RequestAssessor(RequestParser parser, RequestCounter counter) {
-    this.parser = parser;
-    this.counter = counter;
+    this(parser, counter, Limits.NONE, DEFAULT_MAX_BYTES);
   }
 
-  /**
-   * @param name function name from the {@code X-Opper-Name} header, or null
-   * @param spanId parent span id from the {@code X-Opper-Parent-Span-Id} header, or null
-   */
-  public Assessment assess(byte[] value, String name, String spanId, SourcePosition source) {
-    ParseResult parsed = parser.parse(value);
+  public RequestAssessor(
+      RequestParser parser, RequestCounter counter, Limits limits, int maxBytes) {
+    this.parser = parser;
+    this.counter = counter;
+    this.limits = limits;
+    this.maxBytes = maxBytes;
+  }
+
+  public Limits limits() {
+    return limits;
+  }
+
+  public Assessment assess(InboundRecord in) {
+    byte[] value = in.value();
+    // Everything written out carries the credential-free copy; counting reads the original.
+    byte[] payload = CredentialRedactor.redact(value);
+    if (value != null && value.length > maxBytes) {
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("bytes", value.length);
+      details.put("max_bytes", maxBytes);
+      return new Assessment.Rejected(
+          ErrorCode.PAYLOAD_TOO_LARGE,
+          ErrorResponse.build(
+              ErrorCode.PAYLOAD_TOO_LARGE,
+              "record value is " + value.length + " bytes; the limit is " + maxBytes,
+              details,
+              in.source(),
+              new RequestContext(null, in.name(), in.spanId()),
+              payload,
+              TOO_LARGE_PAYLOAD_KEPT),
+          UsageEvent.rejected(null, in.name(), ErrorCode.PAYLOAD_TOO_LARGE));
+    }
+
+    ParseResult parsed = parser.parse(value, null, in.modelHeader());
     if (parsed instanceof ParseResult.Invalid invalid) {
       return rejected(
-          invalid.code(),
-          invalid.message(),
-          invalid.details(),
-          new RequestContext(null, name, spanId),
-          source,
-          value);
+          invalid.code(), invalid.message(), invalid.details(), null, null, in.name(), in, payload);
     }
     LlmRequest request = ((ParseResult.Parsed) parsed).request();
+    String name = in.name() != null ? in.name() : headerName(request);
+    String spanId = in.spanId() != null ? in.spanId() : request.header(RequestHeaders.SPAN_ID);
+
     CountResult result = counter.count(request);
     if (result instanceof CountResult.Refused refused) {
       return rejected(
           refused.code(),
           refused.message(),
           refused.details(),
-          new RequestContext(request.model(), name, spanId),
-          source,
-          value);
+          request.model(),
+          request.model(),
+          name,
+          in.withSpan(spanId),
+          payload);
     }
     CountResult.Counted counted = (CountResult.Counted) result;
-    return new Assessment.Enriched(enriched(request, counted, name, spanId, source));
+    ModelSpec model = counted.model();
+    long tokens = counted.count().total();
+
+    Optional<Assessment> gated = gate(request, model, tokens, name, in.withSpan(spanId), payload);
+    if (gated.isPresent()) {
+      return gated.get();
+    }
+    LlmRequest shown = payload == value ? request : redacted(payload, in, request);
+    double cost =
+        model
+            .priceOn(
+                LocalDate.ofInstant(Instant.ofEpochMilli(in.source().timestamp()), ZoneOffset.UTC))
+            .map(p -> tokens * p.inputUsdPerMillion() / 1e6)
+            .orElse(Double.NaN);
+    byte[] enriched =
+        enriched(shown, request.model(), counted.count(), model, cost, name, spanId, in);
+    return new Assessment.Counted(
+        new CountedRequest(
+            in.key(),
+            in.source(),
+            model.id(),
+            request.model(),
+            name,
+            spanId,
+            tokens,
+            cost,
+            enriched,
+            payload));
+  }
+
+  private static String headerName(LlmRequest request) {
+    String name = request.header(RequestHeaders.NAME);
+    return name == null || name.isBlank()
+        ? null
+        : RequestHeaders.clean(name.strip(), RequestHeaders.MAX_NAME_CHARS);
+  }
+
+  /** The context window, then the configured per-request caps. */
+  private Optional<Assessment> gate(
+      LlmRequest request,
+      ModelSpec model,
+      long tokens,
+      String name,
+      InboundRecord in,
+      byte[] payload) {
+    long window = model.contextWindow();
+    Long maxOut = request.maxOutputTokens();
+    if (tokens > window || maxOut != null && tokens + maxOut > window) {
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("input_tokens", tokens);
+      if (maxOut != null) {
+        details.put("max_output_tokens", maxOut);
+      }
+      details.put("context_window", window);
+      boolean inputAlone = tokens > window;
+      details.put("exceeded_by", inputAlone ? "input_tokens" : "input_tokens+max_output_tokens");
+      String message =
+          inputAlone
+              ? "input of "
+                  + tokens
+                  + " tokens exceeds "
+                  + model.id()
+                  + "'s context window of "
+                  + window
+              : "input of "
+                  + tokens
+                  + " tokens plus max output of "
+                  + maxOut
+                  + " exceeds "
+                  + model.id()
+                  + "'s context window of "
+                  + window;
+      return Optional.of(
+          rejected(
+              ErrorCode.CONTEXT_WINDOW_EXCEEDED,
+              message,
+              details,
+              model.id(),
+              request.model(),
+              name,
+              in,
+              payload));
+    }
+    return limits
+        .exceededCap(model.id(), request.model(), name, tokens)
+        .map(
+            cap -> {
+              Map<String, Object> details = new LinkedHashMap<>();
+              details.put("input_tokens", tokens);
+              details.put("limit", cap.maxTokens());
+              details.put("scope", cap.scope());
+              details.put("subject", cap.subject());
+              return rejected(
+                  ErrorCode.REQUEST_TOKEN_LIMIT_EXCEEDED,
+                  "input of "
+                      + tokens
+                      + " tokens exceeds the "
+                      + cap.scope()
+                      + " cap of "
+                      + cap.maxTokens()
+                      + " tokens per request",
+                  details,
+                  model.id(),
+                  request.model(),
+                  name,
+                  in,
+                  payload);
+            });
+  }
+
+  /** Reparses the credential-free copy; only records that carried credentials pay for this. */
+  private LlmRequest redacted(byte[] payload, InboundRecord in, LlmRequest original) {
+    ParseResult again = parser.parse(payload, null, in.modelHeader());
+    return again instanceof ParseResult.Parsed p ? p.request() : original;
   }
 
   private static Assessment.Rejected rejected(
       ErrorCode code,
       String message,
       Map<String, Object> details,
-      RequestContext context,
-      SourcePosition source,
-      byte[] value) {
+      String usageModel,
+      String requestedModel,
+      String name,
+      InboundRecord in,
+      byte[] payload) {
     return new Assessment.Rejected(
-        code, ErrorResponse.build(code, message, details, source, context, value));
+        code,
+        ErrorResponse.build(
+            code,
+            message,
+            details,
+            in.source(),
+            new RequestContext(requestedModel, name, in.spanId()),
+            payload),
+        UsageEvent.rejected(usageModel, name, code));
   }
 
   private static byte[] enriched(
       LlmRequest request,
-      CountResult.Counted counted,
+      String modelRequested,
+      TokenCount count,
+      ModelSpec model,
+      double cost,
       String name,
       String spanId,
-      SourcePosition source) {
-    TokenCount count = counted.count();
-    ModelSpec model = counted.model();
+      InboundRecord in) {
     ObjectNode out = MAPPER.createObjectNode();
     out.put("api", request.api().id());
+    out.put("endpoint", request.endpoint().id());
     out.put("model", model.id());
-    out.put("model_requested", request.model());
+    out.put("model_requested", modelRequested);
     out.put(request.api().countField(), count.total());
     out.put("count_method", count.method().label());
     out.set("breakdown", MAPPER.valueToTree(count.breakdown()));
@@ -94,15 +260,23 @@ public final class RequestAssessor {
       out.set("count_notes", MAPPER.valueToTree(count.notes()));
     }
     out.put("context_window", model.contextWindow());
-    Optional<ModelSpec.Price> price = model.priceOn(LocalDate.now(ZoneOffset.UTC));
-    if (price.isPresent()) {
-      out.put("estimated_cost_usd", count.total() * price.get().inputUsdPerMillion() / 1e6);
-    } else {
+    if (request.maxOutputTokens() != null) {
+      out.put("max_output_tokens", request.maxOutputTokens());
+    }
+    if (Double.isNaN(cost)) {
       out.putNull("estimated_cost_usd");
+    } else {
+      out.put("estimated_cost_usd", cost);
     }
     out.put("name", name);
     out.put("span_id", spanId);
-    source.writeTo(out);
+    in.source().writeTo(out);
+    if (request.http() != null) {
+      ObjectNode http = out.putObject("http");
+      http.put("method", request.http().method());
+      http.put("path", request.http().path());
+      http.set("headers", request.http().headers());
+    }
     out.set("request", request.body());
     try {
       return MAPPER.writeValueAsBytes(out);

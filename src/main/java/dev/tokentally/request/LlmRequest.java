@@ -4,15 +4,27 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
 
 /**
- * A request body that parsed and has the shape of one of the supported APIs.
+ * A record value that parsed into a request of a supported API.
  *
- * @param api which vendor API the body follows
- * @param model model id as given, or null when a Gemini body does not name one
- * @param body the parsed body, never modified
+ * @param endpoint the endpoint it addresses (from the captured path, or inferred from the body)
+ * @param model the model to count for: Gemini's path or model header, else the body's; may be null
+ * @param body the API request body, never modified
+ * @param http the captured HTTP envelope around the body, or null for a bare body
+ * @param maxOutputTokens the output tokens the request asks for at most, or null when it does not
  */
-public record LlmRequest(Api api, String model, ObjectNode body) {
+public record LlmRequest(
+    Endpoint endpoint, String model, ObjectNode body, CapturedHttp http, Long maxOutputTokens) {
   public LlmRequest {
-    Objects.requireNonNull(api, "api");
+    Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(body, "body");
+  }
+
+  public Api api() {
+    return endpoint.api();
+  }
+
+  /** A header of the captured request (case-insensitive), or null for bare bodies. */
+  public String header(String name) {
+    return http == null ? null : http.header(name);
   }
 }

@@ -3,6 +3,7 @@ package dev.tokentally.request;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,12 +13,15 @@ import dev.tokentally.deadletter.ErrorCode;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Parses a record value into an {@link LlmRequest}, deciding the API from the body's shape:
- * Anthropic Messages bodies carry {@code messages}, Gemini bodies carry {@code contents} (or
- * countTokens' {@code generateContentRequest} wrapper).
+ * Parses a record value into an {@link LlmRequest}. The value is either a bare request body, whose
+ * API is decided from its shape (Anthropic Messages bodies carry {@code messages}; Gemini bodies
+ * carry {@code contents}, countTokens' {@code generateContentRequest} wrapper or Interactions'
+ * {@code input}), or a captured HTTP request {@code {"method","path","headers","body"}} whose path
+ * names the endpoint and, for Gemini, the model.
  */
 public final class RequestParser {
   /** Deep enough for real tool schemas; shallow enough that hostile nesting fails fast. */
@@ -33,24 +37,38 @@ public final class RequestParser {
     mapper
         .getFactory()
         .setStreamReadConstraints(
-            StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build());
+            StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_NESTING_DEPTH)
+                // The record size limit bounds strings; a base64 image may be most of a record.
+                .maxStringLength(Integer.MAX_VALUE)
+                .build());
   }
 
   public ParseResult parse(byte[] value) {
-    return parse(value, null);
+    return parse(value, null, null);
+  }
+
+  public ParseResult parse(byte[] value, Api api) {
+    return parse(value, api, null);
   }
 
   /**
-   * @param api the API the caller knows the body belongs to (a URL path, {@code --api}), or null to
-   *     decide from the body's shape
+   * @param api the API the caller knows the body belongs to ({@code --api}), or null to decide from
+   *     the captured path or the body's shape
+   * @param modelHint the model named outside the body (the model header), or null
    */
-  public ParseResult parse(byte[] value, Api api) {
+  public ParseResult parse(byte[] value, Api api, String modelHint) {
     if (value == null || value.length == 0) {
       return invalid(ErrorCode.INVALID_JSON, "record value is empty", Map.of());
     }
     JsonNode root;
     try {
       root = mapper.readTree(value);
+    } catch (StreamConstraintsException e) {
+      return invalid(
+          ErrorCode.INVALID_JSON,
+          "value exceeds a JSON limit: " + e.getOriginalMessage(),
+          Map.of("max_nesting_depth", MAX_NESTING_DEPTH));
     } catch (JsonProcessingException e) {
       return invalid(
           ErrorCode.INVALID_JSON,
@@ -63,19 +81,92 @@ public final class RequestParser {
     if (root == null || root.isMissingNode()) {
       return invalid(ErrorCode.INVALID_JSON, "record value holds no JSON document", Map.of());
     }
-    if (!(root instanceof ObjectNode body)) {
+    if (!(root instanceof ObjectNode object)) {
       return invalidAt("$", "request body must be a JSON object, got " + root.getNodeType());
     }
+    if (api == null && isCapturedHttp(object)) {
+      return parseCaptured(object, modelHint);
+    }
+    Endpoint endpoint = inferEndpoint(object, api);
+    if (endpoint == null) {
+      return invalidAt(
+          "$",
+          "body is neither an Anthropic Messages request (no \"messages\") "
+              + "nor a Gemini request (no \"contents\")");
+    }
+    return parseBody(object, "$", endpoint, modelHint, null);
+  }
+
+  /** A captured request names its path and carries the body; no API body has both fields. */
+  private static boolean isCapturedHttp(ObjectNode root) {
+    return root.path("path").isTextual() && root.has("body");
+  }
+
+  private ParseResult parseCaptured(ObjectNode root, String modelHint) {
+    String path = root.get("path").asText();
+    Optional<RequestPath.Route> route = RequestPath.route(path);
+    if (route.isEmpty()) {
+      return invalidAt(
+          "$.path",
+          "path \""
+              + abbreviate(path)
+              + "\" is not a supported endpoint (/v1/messages, /v1/messages/count_tokens, "
+              + "/v1beta/models/{model}:generateContent|streamGenerateContent|countTokens, "
+              + "/v1beta/interactions; optionally under /v3/compat or /anthropic)");
+    }
+    JsonNode method = root.get("method");
+    if (method != null && !method.isNull()) {
+      if (!method.isTextual() || !method.asText().equalsIgnoreCase("POST")) {
+        return invalidAt("$.method", "method must be POST, got " + abbreviate(method.toString()));
+      }
+    }
+    JsonNode headers = root.get("headers");
+    if (headers != null && !headers.isNull() && !headers.isObject()) {
+      return invalidAt("$.headers", "headers must be an object of name to value");
+    }
+    CapturedHttp http =
+        CapturedHttp.of(
+            method == null || method.isNull() ? "POST" : method.asText(), path, headers);
+    JsonNode body = root.get("body");
+    if (body.isTextual()) {
+      try {
+        body = mapper.readTree(body.asText());
+      } catch (StreamConstraintsException e) {
+        return invalid(
+            ErrorCode.INVALID_JSON,
+            "body exceeds a JSON limit: " + e.getOriginalMessage(),
+            Map.of("path", "$.body", "max_nesting_depth", MAX_NESTING_DEPTH));
+      } catch (JsonProcessingException e) {
+        Map<String, Object> details = new LinkedHashMap<>(location(e.getLocation()));
+        details.put("path", "$.body");
+        return invalid(
+            ErrorCode.INVALID_JSON, "body is not valid JSON: " + e.getOriginalMessage(), details);
+      }
+    }
+    if (!(body instanceof ObjectNode object)) {
+      return invalidAt("$.body", "body must be a JSON object (or a string holding one)");
+    }
+    RequestPath.Route r = route.get();
+    String model = r.model() != null ? r.model() : modelHint;
+    if (model == null) {
+      model = http.header(RequestHeaders.MODEL);
+    }
+    return parseBody(object, "$.body", r.endpoint(), model, http);
+  }
+
+  private static Endpoint inferEndpoint(ObjectNode body, Api api) {
     if (api == Api.ANTHROPIC_MESSAGES || api == null && body.has("messages")) {
-      return parseAnthropic(body);
+      return Endpoint.MESSAGES;
     }
     if (api == Api.GEMINI_GENERATE_CONTENT || api == null && isGemini(body)) {
-      return parseGemini(body);
+      if (body.has("generateContentRequest") || body.has("generate_content_request")) {
+        return Endpoint.COUNT_TOKENS;
+      }
+      return body.has("input") && !body.has("contents")
+          ? Endpoint.INTERACTIONS
+          : Endpoint.GENERATE_CONTENT;
     }
-    return invalidAt(
-        "$",
-        "body is neither an Anthropic Messages request (no \"messages\") "
-            + "nor a Gemini request (no \"contents\")");
+    return null;
   }
 
   private static boolean isGemini(ObjectNode body) {
@@ -85,18 +176,26 @@ public final class RequestParser {
         || body.has("input");
   }
 
-  private static ParseResult parseAnthropic(ObjectNode body) {
+  private static ParseResult parseBody(
+      ObjectNode body, String at, Endpoint endpoint, String outsideModel, CapturedHttp http) {
+    return endpoint.api() == Api.ANTHROPIC_MESSAGES
+        ? parseAnthropic(body, at, endpoint, http)
+        : parseGemini(body, at, endpoint, outsideModel, http);
+  }
+
+  private static ParseResult parseAnthropic(
+      ObjectNode body, String at, Endpoint endpoint, CapturedHttp http) {
     JsonNode model = body.get("model");
     if (model == null || !model.isTextual() || model.asText().isBlank()) {
-      return invalidAt("$.model", "\"model\" must be a non-empty string");
+      return invalidAt(at + ".model", "\"model\" must be a non-empty string");
     }
     JsonNode messages = body.get("messages");
     if (messages == null || !messages.isArray()) {
-      return invalidAt("$.messages", "\"messages\" must be an array");
+      return invalidAt(at + ".messages", "\"messages\" must be an array");
     }
     for (int i = 0; i < messages.size(); i++) {
       JsonNode message = messages.get(i);
-      String path = "$.messages[" + i + "]";
+      String path = at + ".messages[" + i + "]";
       if (!message.isObject()) {
         return invalidAt(path, "each message must be an object");
       }
@@ -109,16 +208,22 @@ public final class RequestParser {
         return invalidAt(path + ".content", "content must be a string or an array of blocks");
       }
     }
-    return new ParseResult.Parsed(new LlmRequest(Api.ANTHROPIC_MESSAGES, model.asText(), body));
+    JsonNode maxTokens = body.get("max_tokens");
+    if (maxTokens != null && !maxTokens.isNull() && !maxTokens.canConvertToLong()) {
+      return invalidAt(at + ".max_tokens", "\"max_tokens\" must be an integer");
+    }
+    return new ParseResult.Parsed(
+        new LlmRequest(endpoint, model.asText(), body, http, longOrNull(maxTokens)));
   }
 
-  private static ParseResult parseGemini(ObjectNode body) {
+  private static ParseResult parseGemini(
+      ObjectNode body, String at, Endpoint endpoint, String outsideModel, CapturedHttp http) {
     String wrapper =
         body.has("generate_content_request")
             ? "generate_content_request"
             : "generateContentRequest";
     JsonNode inner = body.has(wrapper) ? body.get(wrapper) : body;
-    String prefix = body.has(wrapper) ? "$." + wrapper : "$";
+    String prefix = body.has(wrapper) ? at + "." + wrapper : at;
     if (!inner.isObject()) {
       return invalidAt(prefix, wrapper + " must be an object");
     }
@@ -132,11 +237,32 @@ public final class RequestParser {
       return invalidAt(prefix + ".contents", "\"contents\" must be an array");
     }
     JsonNode model = inner.has("model") ? inner.get("model") : body.get("model");
-    if (model != null && !model.isTextual()) {
+    if (model != null && !model.isNull() && !model.isTextual()) {
       return invalidAt(prefix + ".model", "\"model\" must be a string");
     }
+    JsonNode config = field(inner, "generationConfig", "generation_config");
+    JsonNode maxOutput = field(config, "maxOutputTokens", "max_output_tokens");
+    if (maxOutput != null && !maxOutput.isNull() && !maxOutput.canConvertToLong()) {
+      return invalidAt(prefix + ".generationConfig.maxOutputTokens", "must be an integer");
+    }
+    String named = outsideModel != null ? outsideModel : model == null ? null : model.asText(null);
     return new ParseResult.Parsed(
-        new LlmRequest(Api.GEMINI_GENERATE_CONTENT, model == null ? null : model.asText(), body));
+        new LlmRequest(endpoint, named, body, http, longOrNull(maxOutput)));
+  }
+
+  private static JsonNode field(JsonNode node, String camel, String snake) {
+    if (node == null || !node.isObject()) {
+      return null;
+    }
+    return node.has(camel) ? node.get(camel) : node.get(snake);
+  }
+
+  private static Long longOrNull(JsonNode node) {
+    return node == null || node.isNull() ? null : node.asLong();
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
   }
 
   private static ParseResult.Invalid invalidAt(String path, String message) {

@@ -3,8 +3,9 @@ package dev.tokentally.topology;
 import dev.tokentally.deadletter.ErrorResponse;
 import dev.tokentally.deadletter.SourcePosition;
 import dev.tokentally.enrich.Assessment;
+import dev.tokentally.enrich.InboundRecord;
 import dev.tokentally.enrich.RequestAssessor;
-import dev.tokentally.enrich.RequestHeaders;
+import dev.tokentally.request.RequestHeaders;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -14,7 +15,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Runs {@link RequestAssessor} on each record. A processor rather than a DSL lambda because it
- * needs the headers (function name, credentials to drop) and the source offset for traceability.
+ * needs the headers (function name, model, credentials to drop) and the source offset.
  */
 final class AssessRequestProcessor implements FixedKeyProcessor<byte[], byte[], Assessment> {
   private final RequestAssessor assessor;
@@ -31,24 +32,23 @@ final class AssessRequestProcessor implements FixedKeyProcessor<byte[], byte[], 
 
   @Override
   public void process(FixedKeyRecord<byte[], byte[]> record) {
-    SourcePosition source = source(record.timestamp());
+    RecordMetadata meta = context.recordMetadata().orElseThrow();
     Headers headers = RequestHeaders.withoutCredentials(record.headers());
     Assessment assessment =
         assessor.assess(
-            record.value(),
-            RequestHeaders.text(headers, RequestHeaders.NAME),
-            RequestHeaders.text(headers, RequestHeaders.SPAN_ID),
-            source);
+            new InboundRecord(
+                record.key(),
+                record.value(),
+                RequestHeaders.name(headers),
+                RequestHeaders.text(headers, RequestHeaders.SPAN_ID),
+                RequestHeaders.text(headers, RequestHeaders.MODEL),
+                new SourcePosition(
+                    meta.topic(), meta.partition(), meta.offset(), record.timestamp())));
     if (assessment instanceof Assessment.Rejected rejected) {
       headers.remove(ErrorResponse.CODE_HEADER);
       headers.add(
           ErrorResponse.CODE_HEADER, rejected.code().code().getBytes(StandardCharsets.UTF_8));
     }
     context.forward(record.withValue(assessment).withHeaders(headers));
-  }
-
-  private SourcePosition source(long timestamp) {
-    RecordMetadata meta = context.recordMetadata().orElseThrow();
-    return new SourcePosition(meta.topic(), meta.partition(), meta.offset(), timestamp);
   }
 }

@@ -1,14 +1,32 @@
 package dev.tokentally.topology;
 
-/** Every processor and store name in the topology; {@code topology/README.md} lists them. */
+/**
+ * Every processor, store and repartition name the topology sets itself; {@code topology/README.md}
+ * lists them all, including the usage names built from {@code UsageAggregations}. Renaming a store
+ * or repartition topic loses its state on upgrade, so these only ever change deliberately.
+ */
 public final class Names {
   public static final String READ_REQUESTS = "read-requests";
   public static final String ASSESS_REQUEST = "assess-request";
   public static final String ROUTE = "route-";
-  public static final String ACCEPTED = "accepted";
+  public static final String COUNTED = "counted";
   public static final String REJECTED = "rejected";
+  public static final String REJECTED_JSON = "rejected-json";
+  public static final String REJECTED_USAGE = "rejected-usage";
+  public static final String WRITE_REJECTED = "write-rejected";
+  public static final String KEY_BY_NAME = "key-by-name";
+  public static final String REQUESTS_BY_NAME = "requests-by-name";
+  public static final String CHECK_BUDGET = "check-budget";
+  public static final String BUDGET_STORE = "budget-usage";
+  public static final String BUDGET = "budget-";
+  public static final String WITHIN = "within";
+  public static final String EXCEEDED = "exceeded";
+  public static final String ENRICHED_JSON = "enriched-json";
   public static final String WRITE_ENRICHED = "write-enriched";
-  public static final String WRITE_DEAD_LETTERS = "write-dead-letters";
+  public static final String OVER_BUDGET_JSON = "over-budget-json";
+  public static final String WRITE_OVER_BUDGET = "write-over-budget";
+  public static final String CHECKED_USAGE = "checked-usage";
+  public static final String USAGE = "usage";
 
   private Names() {}
 }

@@ -1,12 +1,24 @@
 package dev.tokentally.topology;
 
 import dev.tokentally.config.AppConfig.Topics;
+import dev.tokentally.deadletter.ErrorCode;
 import dev.tokentally.enrich.Assessment;
+import dev.tokentally.enrich.CountedRequest;
+import dev.tokentally.enrich.CountedRequestSerde;
 import dev.tokentally.enrich.RequestAssessor;
+import dev.tokentally.limits.BudgetCheckProcessor;
+import dev.tokentally.limits.BudgetOutcome;
+import dev.tokentally.limits.Limits;
+import dev.tokentally.usage.UsageAggregations;
+import dev.tokentally.usage.UsageDimension;
+import dev.tokentally.usage.UsageEvent;
+import dev.tokentally.usage.UsageSettings;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -16,53 +28,117 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The stream processor, built as a pure function of its settings so {@code main} and the tests run
- * the same topology.
+ * the same topology. {@code topology/README.md} documents every topic, processor and store.
  *
- * <ul>
- *   <li>reads {@code requests} (key: bytes, passed through; value: a request body, any bytes)
- *   <li>writes {@code enriched} (same key; value: enriched JSON with the input token count)
- *   <li>writes {@code deadLetter} (same key; value: ErrorResponse JSON with the original payload;
- *       header {@code tokentally-error-code})
- * </ul>
+ * <ol>
+ *   <li>{@code requests} is read as raw bytes, so no value can fail deserialisation.
+ *   <li>Each record is assessed: size, parse, count, context window, request caps. Rejections go to
+ *       {@code deadLetter} with their original key.
+ *   <li>Counted requests are re-keyed by function name and repartitioned, so one task holds each
+ *       name's budget state and sees its requests in order; over-budget ones go to {@code
+ *       deadLetter}, the rest to {@code enriched}, both with the original key restored.
+ *   <li>Every outcome adds a usage event; usage is aggregated per model, per name and per name x
+ *       model in tumbling windows and all-time, and written to the usage topics.
+ * </ol>
  *
- * Keys and values are read as raw bytes so that no input can fail deserialisation: malformed values
- * become dead letters with their bytes intact instead of being dropped by a handler.
+ * Counting happens before the repartition on purpose: it is the expensive step, and it stays spread
+ * over the input partitions even when one function name dominates the traffic.
  */
 public final class TokentallyTopology {
   private TokentallyTopology() {}
 
-  public static Topology build(Topics topics, RequestAssessor assessor, Properties props) {
+  public static Topology build(
+      Topics topics, UsageSettings usage, RequestAssessor assessor, Properties props) {
     StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
     Serde<byte[]> bytes = Serdes.ByteArray();
-    Serde<Assessment> assessments =
-        Serdes.serdeFrom(
-            (topic, a) -> a.value(),
-            (topic, b) -> {
-              throw new UnsupportedOperationException("assessments are never read back");
-            });
+    Limits limits = assessor.limits();
 
-    KStream<byte[], Assessment> assessed =
+    Map<String, KStream<byte[], Assessment>> assessed =
         builder.stream(topics.requests(), Consumed.with(bytes, bytes).withName(Names.READ_REQUESTS))
             .processValues(
-                () -> new AssessRequestProcessor(assessor), Named.as(Names.ASSESS_REQUEST));
-
-    Map<String, KStream<byte[], Assessment>> routes =
-        assessed
+                () -> new AssessRequestProcessor(assessor), Named.as(Names.ASSESS_REQUEST))
             .split(Named.as(Names.ROUTE))
-            .branch((key, a) -> a instanceof Assessment.Enriched, Branched.as(Names.ACCEPTED))
+            .branch((key, a) -> a instanceof Assessment.Counted, Branched.as(Names.COUNTED))
             .defaultBranch(Branched.as(Names.REJECTED));
 
-    routes
-        .get(Names.ROUTE + Names.ACCEPTED)
-        .to(topics.enriched(), Produced.with(bytes, assessments).withName(Names.WRITE_ENRICHED));
-    routes
-        .get(Names.ROUTE + Names.REJECTED)
-        .to(
-            topics.deadLetter(),
-            Produced.with(bytes, assessments).withName(Names.WRITE_DEAD_LETTERS));
+    KStream<byte[], Assessment> rejected = assessed.get(Names.ROUTE + Names.REJECTED);
+    rejected
+        .mapValues(a -> ((Assessment.Rejected) a).value(), Named.as(Names.REJECTED_JSON))
+        .to(topics.deadLetter(), Produced.with(bytes, bytes).withName(Names.WRITE_REJECTED));
+    KStream<byte[], UsageEvent> rejectedUsage =
+        rejected.mapValues(a -> ((Assessment.Rejected) a).usage(), Named.as(Names.REJECTED_USAGE));
+
+    Duration budgetRetention = BudgetCheckProcessor.retention(limits);
+    builder.addStateStore(
+        Stores.windowStoreBuilder(
+            Stores.persistentWindowStore(
+                Names.BUDGET_STORE, budgetRetention, budgetRetention.dividedBy(2), false),
+            Serdes.String(),
+            Serdes.Long()));
+    KStream<byte[], BudgetOutcome> checked =
+        assessed
+            .get(Names.ROUTE + Names.COUNTED)
+            .map(
+                (key, a) -> {
+                  CountedRequest request = ((Assessment.Counted) a).request();
+                  return KeyValue.pair(routingKey(request), request);
+                },
+                Named.as(Names.KEY_BY_NAME))
+            .repartition(
+                Repartitioned.with(Serdes.String(), CountedRequestSerde.serde())
+                    .withName(Names.REQUESTS_BY_NAME))
+            .process(
+                () ->
+                    new BudgetCheckProcessor(limits.budgets(), Names.BUDGET_STORE, budgetRetention),
+                Named.as(Names.CHECK_BUDGET),
+                Names.BUDGET_STORE);
+
+    Map<String, KStream<byte[], BudgetOutcome>> decided =
+        checked
+            .split(Named.as(Names.BUDGET))
+            .branch((key, o) -> o instanceof BudgetOutcome.Within, Branched.as(Names.WITHIN))
+            .defaultBranch(Branched.as(Names.EXCEEDED));
+    decided
+        .get(Names.BUDGET + Names.WITHIN)
+        .mapValues(o -> o.request().enriched(), Named.as(Names.ENRICHED_JSON))
+        .to(topics.enriched(), Produced.with(bytes, bytes).withName(Names.WRITE_ENRICHED));
+    decided
+        .get(Names.BUDGET + Names.EXCEEDED)
+        .mapValues(o -> ((BudgetOutcome.Exceeded) o).deadLetter(), Named.as(Names.OVER_BUDGET_JSON))
+        .to(topics.deadLetter(), Produced.with(bytes, bytes).withName(Names.WRITE_OVER_BUDGET));
+    KStream<byte[], UsageEvent> checkedUsage =
+        checked.mapValues(TokentallyTopology::usageOf, Named.as(Names.CHECKED_USAGE));
+
+    UsageAggregations.addTo(
+        rejectedUsage.merge(checkedUsage, Named.as(Names.USAGE)),
+        Map.of(
+            UsageDimension.MODEL, topics.usageByModel(),
+            UsageDimension.NAME, topics.usageByName(),
+            UsageDimension.NAME_MODEL, topics.usageByNameModel()),
+        usage);
     return builder.build(props);
+  }
+
+  /**
+   * A named request goes to its name's partition. Unnamed ones have no budget to check, so they are
+   * spread by source offset instead of piling onto one partition.
+   */
+  static String routingKey(CountedRequest request) {
+    if (request.name() != null) {
+      return "name:" + request.name();
+    }
+    return "none:" + request.source().partition() + ":" + request.source().offset();
+  }
+
+  private static UsageEvent usageOf(BudgetOutcome outcome) {
+    CountedRequest request = outcome.request();
+    return outcome instanceof BudgetOutcome.Within
+        ? request.acceptedUsage()
+        : UsageEvent.rejected(request.model(), request.name(), ErrorCode.BUDGET_EXCEEDED);
   }
 }

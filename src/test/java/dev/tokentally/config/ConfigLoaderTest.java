@@ -20,7 +20,18 @@ class ConfigLoaderTest {
 
     assertThat(config.topics())
         .isEqualTo(
-            new AppConfig.Topics("llm.requests", "llm.requests.enriched", "llm.requests.dlq"));
+            new AppConfig.Topics(
+                "llm.requests",
+                "llm.requests.enriched",
+                "llm.requests.dlq",
+                "llm.usage.by-model",
+                "llm.usage.by-name",
+                "llm.usage.by-name-model"));
+    assertThat(config.usage().windows())
+        .containsExactly(Duration.ofMinutes(1), Duration.ofHours(1));
+    assertThat(config.usage().emitFinal()).isFalse();
+    assertThat(config.requestMaxBytes()).isEqualTo(8 * 1024 * 1024);
+    assertThat(config.limits().budgets()).isEmpty();
     assertThat(config.httpPort()).isEqualTo(8080);
     assertThat(config.broker().port()).isEqualTo(9092);
     assertThat(config.broker().dataDir()).isEqualTo(Path.of("./data/kafka"));

@@ -29,6 +29,6 @@ final class TopologyFixture {
   }
 
   static Topology topology() {
-    return TokentallyTopology.build(CONFIG.topics(), assessor(), props());
+    return TokentallyTopology.build(CONFIG.topics(), CONFIG.usage(), assessor(), props());
   }
 }

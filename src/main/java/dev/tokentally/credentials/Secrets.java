@@ -1,4 +1,4 @@
-package dev.tokentally.config;
+package dev.tokentally.credentials;
 
 import java.util.Locale;
 import java.util.Set;

@@ -1,0 +1,233 @@
+package dev.tokentally.credentials;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Blanks credential values inside a JSON text, byte for byte everywhere else, so what reaches an
+ * output topic keeps its shape but no key: the string value of a credential field ({@code api_key},
+ * {@code authorization}, ...), and every string inside a credentials object ({@code
+ * custom_model_credentials}) except its {@code identifier}.
+ *
+ * <p>It scans tokens rather than parsing, so it also cleans values that are not valid JSON: a
+ * truncated or malformed record still goes to the dead-letter topic, and must not carry a key
+ * there. A credential field whose value is an object is left alone, because that is a JSON Schema
+ * property in a tool definition ({@code "password": {"type": "string"}}), not a secret.
+ */
+public final class CredentialRedactor {
+  /** What replaces each credential value. */
+  public static final String MASK = "[REDACTED]";
+
+  private static final byte[] MASK_BYTES = MASK.getBytes(StandardCharsets.UTF_8);
+  private static final int MAX_KEY_CHARS = 64;
+
+  /** Field names, lower case with '-' as '_', whose string value is a credential. */
+  private static final Set<String> CREDENTIAL_FIELDS =
+      Set.of(
+          "api_key",
+          "apikey",
+          "x_api_key",
+          "x_goog_api_key",
+          "authorization",
+          "proxy_authorization",
+          "cookie",
+          "set_cookie",
+          "access_token",
+          "refresh_token",
+          "id_token",
+          "auth_token",
+          "bearer_token",
+          "session_token",
+          "aws_session_token",
+          "secret_access_key",
+          "aws_secret_access_key",
+          "client_secret",
+          "private_key",
+          "password");
+
+  private CredentialRedactor() {}
+
+  /** True for a field whose string value must never be written out. */
+  public static boolean isCredentialField(String name) {
+    return CREDENTIAL_FIELDS.contains(normalise(name));
+  }
+
+  /** Objects under such a field hold nothing but credentials and their coordinates. */
+  static boolean isCredentialContainer(String name) {
+    return normalise(name).endsWith("credentials");
+  }
+
+  /** The value with every credential string replaced by {@link #MASK}; the same array if none. */
+  public static byte[] redact(byte[] json) {
+    if (json == null) {
+      return null;
+    }
+    List<int[]> ranges = new Scanner(json).secretRanges();
+    if (ranges.isEmpty()) {
+      return json;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(json.length);
+    int at = 0;
+    for (int[] range : ranges) {
+      out.write(json, at, range[0] - at);
+      out.write(MASK_BYTES, 0, MASK_BYTES.length);
+      at = range[1];
+    }
+    out.write(json, at, json.length - at);
+    return out.toByteArray();
+  }
+
+  private static String normalise(String name) {
+    return name.toLowerCase(Locale.ROOT).replace('-', '_');
+  }
+
+  /** One pass over the bytes; records the content range of each string literal to blank. */
+  private static final class Scanner {
+    private enum Pending {
+      NONE,
+      FIELD,
+      CONTAINER
+    }
+
+    /** An open object or array and what its strings are. */
+    private record Frame(boolean array, boolean fieldArray, boolean container) {}
+
+    private final byte[] json;
+    private final List<int[]> ranges = new ArrayList<>();
+    private final ArrayList<Frame> stack = new ArrayList<>();
+    private int containerDepth = -1;
+    private Pending pending = Pending.NONE;
+    private String lastKey = "";
+
+    Scanner(byte[] json) {
+      this.json = json;
+    }
+
+    List<int[]> secretRanges() {
+      int i = 0;
+      while (i < json.length) {
+        byte b = json[i];
+        switch (b) {
+          case '"' -> i = string(i);
+          case '{', '[' -> {
+            boolean container = containerDepth >= 0 || pending == Pending.CONTAINER;
+            stack.add(new Frame(b == '[', b == '[' && pending == Pending.FIELD, container));
+            if (pending == Pending.CONTAINER && containerDepth < 0) {
+              containerDepth = stack.size();
+            }
+            pending = Pending.NONE;
+            i++;
+          }
+          case '}', ']' -> {
+            if (!stack.isEmpty()) {
+              if (stack.size() == containerDepth) {
+                containerDepth = -1;
+              }
+              stack.remove(stack.size() - 1);
+            }
+            pending = Pending.NONE;
+            i++;
+          }
+          case ',' -> {
+            if (stack.isEmpty() || !stack.get(stack.size() - 1).array()) {
+              pending = Pending.NONE;
+            }
+            i++;
+          }
+          default -> i++;
+        }
+      }
+      return ranges;
+    }
+
+    /** Handles the literal starting at {@code start}; returns the index after it. */
+    private int string(int start) {
+      int end = start + 1;
+      boolean escaped = false;
+      while (end < json.length) {
+        byte c = json[end];
+        if (escaped) {
+          escaped = false;
+        } else if (c == '\\') {
+          escaped = true;
+        } else if (c == '"') {
+          break;
+        }
+        end++;
+      }
+      int after = Math.min(end + 1, json.length);
+      if (isKey(after)) {
+        lastKey = decode(start + 1, end);
+        pending =
+            isCredentialField(lastKey)
+                ? Pending.FIELD
+                : isCredentialContainer(lastKey) ? Pending.CONTAINER : Pending.NONE;
+        return after;
+      }
+      Frame top = stack.isEmpty() ? null : stack.get(stack.size() - 1);
+      boolean secret =
+          pending == Pending.FIELD
+              || top != null && top.fieldArray()
+              || containerDepth >= 0 && !(top != null && !top.array() && isIdentifier(lastKey));
+      if (secret && end <= json.length) {
+        ranges.add(new int[] {start + 1, end});
+      }
+      if (top == null || !top.array()) {
+        pending = Pending.NONE;
+      }
+      return after;
+    }
+
+    private static boolean isIdentifier(String key) {
+      return key.equals("identifier");
+    }
+
+    private boolean isKey(int from) {
+      for (int i = from; i < json.length; i++) {
+        byte c = json[i];
+        if (c == ':') {
+          return true;
+        }
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+          return false;
+        }
+      }
+      return false;
+    }
+
+    /** The key's text with JSON escapes undone, so "api\u005fkey" is caught too. */
+    private String decode(int from, int to) {
+      if (to - from > MAX_KEY_CHARS * 6) {
+        return "";
+      }
+      String raw = new String(json, from, Math.min(to, json.length) - from, StandardCharsets.UTF_8);
+      if (raw.indexOf('\\') < 0) {
+        return raw;
+      }
+      StringBuilder out = new StringBuilder(raw.length());
+      for (int i = 0; i < raw.length(); i++) {
+        char c = raw.charAt(i);
+        if (c == '\\' && i + 1 < raw.length()) {
+          char e = raw.charAt(++i);
+          if (e == 'u' && i + 4 < raw.length()) {
+            try {
+              out.append((char) Integer.parseInt(raw.substring(i + 1, i + 5), 16));
+              i += 4;
+            } catch (NumberFormatException ignored) {
+              out.append(e);
+            }
+          } else {
+            out.append(e);
+          }
+        } else {
+          out.append(c);
+        }
+      }
+      return out.toString();
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package dev.tokentally.limits;
+
+import dev.tokentally.config.Durations;
+import dev.tokentally.deadletter.ErrorCode;
+import dev.tokentally.deadletter.ErrorResponse;
+import dev.tokentally.enrich.CountedRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Charges each counted request to the budgets of its function name, held in a window store, and
+ * rejects it when it would take any of them over. Input arrives keyed by name, so one task sees
+ * every request of a name in order and the decision is exact. A rejected request is not charged.
+ * Output is keyed by the input record's original key again.
+ */
+public final class BudgetCheckProcessor
+    implements Processor<String, CountedRequest, byte[], BudgetOutcome> {
+  private final List<Budget> budgets;
+  private final String storeName;
+  private final long retentionMs;
+  private ProcessorContext<byte[], BudgetOutcome> context;
+  private WindowStore<String, Long> used;
+
+  public BudgetCheckProcessor(List<Budget> budgets, String storeName, Duration retention) {
+    this.budgets = List.copyOf(budgets);
+    this.storeName = storeName;
+    this.retentionMs = retention.toMillis();
+  }
+
+  /** Retention of the budget store: two of the longest windows, at least an hour. */
+  public static Duration retention(Limits limits) {
+    Duration twice = limits.longestBudgetWindow().multipliedBy(2);
+    return twice.compareTo(Duration.ofHours(1)) < 0 ? Duration.ofHours(1) : twice;
+  }
+
+  @Override
+  public void init(ProcessorContext<byte[], BudgetOutcome> context) {
+    this.context = context;
+    this.used = context.getStateStore(storeName);
+  }
+
+  @Override
+  public void process(Record<String, CountedRequest> record) {
+    CountedRequest request = record.value();
+    long timestamp = record.timestamp();
+    List<Charge> charges = new ArrayList<>();
+    for (Budget budget : budgets) {
+      if (!budget.appliesTo(request.name())) {
+        continue;
+      }
+      long start = budget.windowStart(timestamp);
+      if (start <= context.currentStreamTimeMs() - retentionMs) {
+        // So late that its window left the store: nothing to charge it against any more.
+        continue;
+      }
+      String key = budget.stateKey(request.name());
+      Long before = used.fetch(key, start);
+      long spent = before == null ? 0 : before;
+      if (spent + request.inputTokens() > budget.tokens()) {
+        forwardExceeded(record, budget, start, spent);
+        return;
+      }
+      charges.add(new Charge(key, start, spent + request.inputTokens()));
+    }
+    for (Charge charge : charges) {
+      used.put(charge.key(), charge.total(), charge.windowStart());
+    }
+    context.forward(record.withKey(request.key()).withValue(new BudgetOutcome.Within(request)));
+  }
+
+  private record Charge(String key, long windowStart, long total) {}
+
+  private void forwardExceeded(
+      Record<String, CountedRequest> record, Budget budget, long windowStart, long spent) {
+    CountedRequest request = record.value();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("name", request.name());
+    details.put("budget", budget.name());
+    details.put("budget_tokens", budget.tokens());
+    details.put("window", Durations.label(budget.window()));
+    details.put("window_start", Instant.ofEpochMilli(windowStart).toString());
+    details.put("used_tokens", spent);
+    details.put("input_tokens", request.inputTokens());
+    byte[] deadLetter =
+        ErrorResponse.build(
+            ErrorCode.BUDGET_EXCEEDED,
+            "\""
+                + request.name()
+                + "\" has used "
+                + spent
+                + " of its "
+                + budget.tokens()
+                + " tokens per "
+                + Durations.label(budget.window())
+                + "; this request needs "
+                + request.inputTokens(),
+            details,
+            request.source(),
+            new ErrorResponse.RequestContext(
+                request.modelRequested(), request.name(), request.spanId()),
+            request.payload());
+    Headers headers = record.headers();
+    headers.remove(ErrorResponse.CODE_HEADER);
+    headers.add(
+        ErrorResponse.CODE_HEADER,
+        ErrorCode.BUDGET_EXCEEDED.code().getBytes(StandardCharsets.UTF_8));
+    context.forward(
+        record
+            .withKey(request.key())
+            .withValue(new BudgetOutcome.Exceeded(request, deadLetter))
+            .withHeaders(headers));
+  }
+}

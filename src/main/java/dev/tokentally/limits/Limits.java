@@ -1,0 +1,117 @@
+package dev.tokentally.limits;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokentally.config.ConfigException;
+import dev.tokentally.config.Durations;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The configured gates: per-request token caps (default, per model, per name) and per-name token
+ * budgets. Read from the JSON file named by {@code tokentally.limits.file}; README documents the
+ * format.
+ *
+ * @param defaultRequestMaxTokens cap for every request, or null
+ * @param requestMaxTokensByModel cap per model (canonical id or as requested)
+ * @param requestMaxTokensByName cap per X-Opper-Name
+ */
+public record Limits(
+    Long defaultRequestMaxTokens,
+    Map<String, Long> requestMaxTokensByModel,
+    Map<String, Long> requestMaxTokensByName,
+    List<Budget> budgets) {
+
+  public static final Limits NONE = new Limits(null, Map.of(), Map.of(), List.of());
+
+  public Limits {
+    requestMaxTokensByModel = Map.copyOf(requestMaxTokensByModel);
+    requestMaxTokensByName = Map.copyOf(requestMaxTokensByName);
+    budgets = List.copyOf(budgets);
+  }
+
+  /** The cap a request exceeded, if any; the tightest applicable cap is reported. */
+  public Optional<RequestCap> exceededCap(
+      String model, String modelRequested, String name, long inputTokens) {
+    List<RequestCap> caps = new ArrayList<>();
+    if (defaultRequestMaxTokens != null) {
+      caps.add(new RequestCap("default", "*", defaultRequestMaxTokens));
+    }
+    Long byModel = requestMaxTokensByModel.get(model);
+    if (byModel == null && modelRequested != null) {
+      byModel = requestMaxTokensByModel.get(modelRequested);
+    }
+    if (byModel != null) {
+      caps.add(new RequestCap("model", model, byModel));
+    }
+    Long byName = name == null ? null : requestMaxTokensByName.get(name);
+    if (byName != null) {
+      caps.add(new RequestCap("name", name, byName));
+    }
+    return caps.stream()
+        .filter(c -> inputTokens > c.maxTokens())
+        .min((a, b) -> Long.compare(a.maxTokens(), b.maxTokens()));
+  }
+
+  /** The longest budget window, which bounds how long budget state is kept. */
+  public Duration longestBudgetWindow() {
+    return budgets.stream().map(Budget::window).max(Duration::compareTo).orElse(Duration.ZERO);
+  }
+
+  /**
+   * @param scope {@code default}, {@code model} or {@code name}
+   */
+  public record RequestCap(String scope, String subject, long maxTokens) {}
+
+  /** Reads the limits file; {@code defaultCap} (a plain setting) applies when the file has none. */
+  public static Limits load(Path file, Long defaultCap) {
+    if (file == null) {
+      return new Limits(defaultCap, Map.of(), Map.of(), List.of());
+    }
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(file.toFile());
+    } catch (IOException e) {
+      throw new ConfigException("cannot read limits file " + file + ": " + e.getMessage(), e);
+    }
+    JsonNode caps = root.path("request_max_tokens");
+    Long fileDefault =
+        caps.has("default") && !caps.get("default").isNull()
+            ? positive(caps.get("default"), "request_max_tokens.default")
+            : null;
+    List<Budget> budgets = new ArrayList<>();
+    for (JsonNode b : root.path("budgets")) {
+      budgets.add(
+          new Budget(
+              b.path("name").asText(null),
+              positive(b.path("tokens"), "budgets[].tokens"),
+              Durations.parse(b.path("window").asText("1m"))));
+    }
+    return new Limits(
+        fileDefault != null ? fileDefault : defaultCap,
+        longs(caps.path("models"), "request_max_tokens.models"),
+        longs(caps.path("names"), "request_max_tokens.names"),
+        budgets);
+  }
+
+  private static Map<String, Long> longs(JsonNode object, String where) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : object.properties()) {
+      out.put(e.getKey(), positive(e.getValue(), where + "." + e.getKey()));
+    }
+    return out;
+  }
+
+  private static long positive(JsonNode node, String where) {
+    if (!node.canConvertToLong() || node.asLong() <= 0) {
+      throw new ConfigException("limits file: " + where + " must be a positive integer");
+    }
+    return node.asLong();
+  }
+}

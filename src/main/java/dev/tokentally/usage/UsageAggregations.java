@@ -1,0 +1,117 @@
+package dev.tokentally.usage;
+
+import dev.tokentally.config.Durations;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.EmitStrategy;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.TimeWindowedKStream;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Adds the usage aggregates to a topology: for each dimension, one repartition by its key, a
+ * tumbling-window store per configured window and an all-time store, all written to the dimension's
+ * output topic. Every store is queryable by {@link #storeName} and has a changelog.
+ */
+public final class UsageAggregations {
+  private UsageAggregations() {}
+
+  /** {@code usage-by-model-1m}, {@code usage-by-name-all}, ... */
+  public static String storeName(UsageDimension dimension, String window) {
+    return "usage-" + dimension.id() + "-" + window;
+  }
+
+  /** The window label used in store names and records: {@code 1m}, {@code 1h}, {@code all}. */
+  public static String windowLabel(Duration window) {
+    return Durations.label(window);
+  }
+
+  public static void addTo(
+      KStream<byte[], UsageEvent> usage,
+      Map<UsageDimension, String> outputTopics,
+      UsageSettings settings) {
+    Serde<String> strings = Serdes.String();
+    Serde<UsageEvent> events = UsageSerdes.event();
+    Serde<UsageTotals> totals = UsageSerdes.totals();
+    Serde<byte[]> bytes = Serdes.ByteArray();
+    for (UsageDimension dimension : UsageDimension.values()) {
+      String prefix = "usage-" + dimension.id();
+      String topic = outputTopics.get(dimension);
+      KGroupedStream<String, UsageEvent> grouped =
+          usage.groupBy(
+              (key, event) -> dimension.key(event), Grouped.with(prefix, strings, events));
+
+      for (Duration size : settings.windows()) {
+        String window = windowLabel(size);
+        String store = storeName(dimension, window);
+        TimeWindowedKStream<String, UsageEvent> windowed =
+            grouped.windowedBy(TimeWindows.ofSizeAndGrace(size, settings.grace()));
+        if (settings.emitFinal()) {
+          windowed = windowed.emitStrategy(EmitStrategy.onWindowClose());
+        }
+        boolean closed = settings.emitFinal();
+        windowed
+            .aggregate(
+                () -> UsageTotals.EMPTY,
+                (key, event, sum) -> sum.add(event),
+                Named.as("aggregate-" + store),
+                Materialized.<String, UsageTotals, WindowStore<Bytes, byte[]>>as(store)
+                    .withKeySerde(strings)
+                    .withValueSerde(totals)
+                    .withRetention(settings.retentionFor(size)))
+            .toStream(Named.as(store + "-changes"))
+            .map(
+                (key, sum) ->
+                    KeyValue.pair(
+                        UsageRecords.key(dimension, key.key(), window, key.window().start()),
+                        UsageRecords.bytes(
+                            UsageRecords.value(
+                                dimension,
+                                key.key(),
+                                window,
+                                key.window().start(),
+                                key.window().end(),
+                                sum,
+                                closed))),
+                Named.as(store + "-json"))
+            .to(topic, Produced.with(bytes, bytes).withName("write-" + store));
+      }
+
+      String allTime = storeName(dimension, UsageRecords.ALL_TIME);
+      var allTimeTotals =
+          grouped.aggregate(
+              () -> UsageTotals.EMPTY,
+              (key, event, sum) -> sum.add(event),
+              Named.as("aggregate-" + allTime),
+              Materialized.<String, UsageTotals, KeyValueStore<Bytes, byte[]>>as(allTime)
+                  .withKeySerde(strings)
+                  .withValueSerde(totals));
+      // All-time totals never close, so billing mode (final records only) does not publish them;
+      // they stay queryable either way.
+      if (!settings.emitFinal()) {
+        allTimeTotals
+            .toStream(Named.as(allTime + "-changes"))
+            .map(
+                (key, sum) ->
+                    KeyValue.pair(
+                        UsageRecords.key(dimension, key, UsageRecords.ALL_TIME, null),
+                        UsageRecords.bytes(
+                            UsageRecords.value(
+                                dimension, key, UsageRecords.ALL_TIME, null, null, sum, false))),
+                Named.as(allTime + "-json"))
+            .to(topic, Produced.with(bytes, bytes).withName("write-" + allTime));
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.tokentally.usage;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The three ways usage is grouped; each has its own repartition topic, stores and output topic. */
+public enum UsageDimension {
+  MODEL("by-model"),
+  NAME("by-name"),
+  NAME_MODEL("by-name-model");
+
+  /** Separates name and model in the composite key; neither can contain a control character. */
+  private static final char SEPARATOR = '\n';
+
+  private final String id;
+
+  UsageDimension(String id) {
+    this.id = id;
+  }
+
+  /** {@code by-model}, {@code by-name}, {@code by-name-model}: part of every resource name. */
+  public String id() {
+    return id;
+  }
+
+  public String key(UsageEvent event) {
+    return switch (this) {
+      case MODEL -> event.model();
+      case NAME -> event.name();
+      case NAME_MODEL -> event.name() + SEPARATOR + event.model();
+    };
+  }
+
+  /** The composite key of one name and model, as stored. */
+  public static String nameModelKey(String name, String model) {
+    return name + SEPARATOR + model;
+  }
+
+  /** Writes the key's fields ({@code model}, {@code name}) into a JSON object. */
+  public void writeKeyFields(String key, ObjectNode out) {
+    switch (this) {
+      case MODEL -> out.put("model", key);
+      case NAME -> out.put("name", key);
+      case NAME_MODEL -> {
+        int split = key.indexOf(SEPARATOR);
+        out.put("name", key.substring(0, split));
+        out.put("model", key.substring(split + 1));
+      }
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.tokentally.usage;
+
+import dev.tokentally.deadletter.ErrorCode;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * Compact binary serdes for usage events (repartition topics) and totals (stores, changelogs). Each
+ * record is updated nine times per request (three keys, three windows), so JSON here would cost
+ * more than the counting it summarises. A leading version byte leaves room to change the format.
+ */
+public final class UsageSerdes {
+  private static final byte VERSION = 1;
+
+  private UsageSerdes() {}
+
+  public static Serde<UsageEvent> event() {
+    return Serdes.serdeFrom(
+        (topic, e) -> e == null ? null : write(out -> writeEvent(out, e)),
+        (topic, bytes) -> bytes == null ? null : read(bytes, UsageSerdes::readEvent));
+  }
+
+  public static Serde<UsageTotals> totals() {
+    return Serdes.serdeFrom(
+        (topic, t) -> t == null ? null : write(out -> writeTotals(out, t)),
+        (topic, bytes) -> bytes == null ? null : read(bytes, UsageSerdes::readTotals));
+  }
+
+  private static void writeEvent(DataOutputStream out, UsageEvent e) throws IOException {
+    out.writeUTF(e.model());
+    out.writeUTF(e.name());
+    out.writeLong(e.inputTokens());
+    out.writeDouble(e.costUsd());
+    out.writeUTF(e.rejected() == null ? "" : e.rejected().code());
+  }
+
+  private static UsageEvent readEvent(DataInputStream in) throws IOException {
+    String model = in.readUTF();
+    String name = in.readUTF();
+    long tokens = in.readLong();
+    double cost = in.readDouble();
+    String code = in.readUTF();
+    return new UsageEvent(
+        model, name, tokens, cost, code.isEmpty() ? null : ErrorCode.fromCode(code));
+  }
+
+  private static void writeTotals(DataOutputStream out, UsageTotals t) throws IOException {
+    out.writeLong(t.requests());
+    out.writeLong(t.inputTokens());
+    out.writeDouble(t.costUsd());
+    out.writeInt(t.rejected().size());
+    for (Map.Entry<String, Long> e : t.rejected().entrySet()) {
+      out.writeUTF(e.getKey());
+      out.writeLong(e.getValue());
+    }
+  }
+
+  private static UsageTotals readTotals(DataInputStream in) throws IOException {
+    long requests = in.readLong();
+    long tokens = in.readLong();
+    double cost = in.readDouble();
+    int n = in.readInt();
+    Map<String, Long> rejected = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      rejected.put(in.readUTF(), in.readLong());
+    }
+    return new UsageTotals(requests, tokens, cost, rejected);
+  }
+
+  private interface Writer {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  private interface Reader<T> {
+    T read(DataInputStream in) throws IOException;
+  }
+
+  private static byte[] write(Writer writer) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(VERSION);
+      writer.write(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static <T> T read(byte[] bytes, Reader<T> reader) {
+    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+      byte version = in.readByte();
+      if (version != VERSION) {
+        throw new IllegalStateException("unknown usage record version " + version);
+      }
+      return reader.read(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

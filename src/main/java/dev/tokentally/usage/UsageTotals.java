@@ -1,0 +1,35 @@
+package dev.tokentally.usage;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Usage summed over a key and a window.
+ *
+ * @param requests accepted requests
+ * @param inputTokens their input tokens
+ * @param costUsd their estimated input cost (requests without a price add nothing)
+ * @param rejected rejected requests by error code, sorted by code
+ */
+public record UsageTotals(
+    long requests, long inputTokens, double costUsd, Map<String, Long> rejected) {
+  public static final UsageTotals EMPTY = new UsageTotals(0, 0, 0, Map.of());
+
+  public UsageTotals {
+    rejected = java.util.Collections.unmodifiableMap(new TreeMap<>(rejected));
+  }
+
+  public UsageTotals add(UsageEvent event) {
+    if (event.rejected() == null) {
+      return new UsageTotals(
+          requests + 1, inputTokens + event.inputTokens(), costUsd + event.costUsd(), rejected);
+    }
+    Map<String, Long> more = new TreeMap<>(rejected);
+    more.merge(event.rejected().code(), 1L, Long::sum);
+    return new UsageTotals(requests, inputTokens, costUsd, more);
+  }
+
+  public long rejectedTotal() {
+    return rejected.values().stream().mapToLong(Long::longValue).sum();
+  }
+}
