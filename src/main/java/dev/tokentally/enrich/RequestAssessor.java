@@ -55,6 +55,10 @@ public final class RequestAssessor {
     this.maxBytes = maxBytes;
   }
 
+  public RequestCounter counter() {
+    return counter;
+  }
+
   public Limits limits() {
     return limits;
   }
