@@ -76,4 +76,41 @@ public final class TopicIo {
     }
     return records;
   }
+
+  /**
+   * Reads {@code topics} from the beginning with {@code read_committed} until {@code done} holds
+   * for everything read so far, or the timeout passes; returns what was read either way.
+   */
+  public static List<ConsumerRecord<byte[], byte[]>> readCommittedUntil(
+      String bootstrap,
+      List<String> topics,
+      java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
+      Duration timeout) {
+    Map<String, Object> conf =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "test-reader-" + UUID.randomUUID(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false);
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(conf, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(topics);
+      Instant deadline = Instant.now().plus(timeout);
+      while (Instant.now().isBefore(deadline)) {
+        var batch = consumer.poll(Duration.ofMillis(200));
+        batch.forEach(records::add);
+        if (!batch.isEmpty() && done.test(records)) {
+          break;
+        }
+      }
+    }
+    return records;
+  }
 }
