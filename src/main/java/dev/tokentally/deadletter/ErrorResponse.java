@@ -3,6 +3,7 @@ package dev.tokentally.deadletter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokentally.credentials.CredentialRedactor;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -29,6 +30,7 @@ public final class ErrorResponse {
 
   /**
    * @param context model, name and span id when known (null values are written as null)
+   * @param payload the value to keep, credentials already blanked
    */
   public static byte[] build(
       ErrorCode code,
@@ -37,23 +39,46 @@ public final class ErrorResponse {
       SourcePosition source,
       RequestContext context,
       byte[] payload) {
-    return build(code, message, details, source, context, payload, Integer.MAX_VALUE);
+    ObjectNode root = envelope(code, message, details, source, context);
+    putPayload((ObjectNode) root.get("meta"), payload);
+    return bytes(root);
   }
 
   /**
-   * As {@link #build(ErrorCode, String, Map, SourcePosition, RequestContext, byte[])}, but keeps at
-   * most {@code keepBytes} of the payload. Then {@code meta} also says {@code payload_truncated},
-   * the full {@code payload_bytes} and its {@code payload_sha256}; the whole value stays in the
-   * source topic at {@code meta.source}.
+   * For a value too large to keep whole: keeps at most {@code keepBytes} of {@code original}, with
+   * credentials blanked in what is kept. When something was cut, {@code meta} also says {@code
+   * payload_truncated}, and {@code payload_bytes} and {@code payload_sha256} describe the original
+   * as it stands in the source topic at {@code meta.source}, so it can be found and checked there.
+   * Only the kept prefix is scanned for credentials; the rest is never read.
    */
-  public static byte[] build(
+  public static byte[] buildTruncated(
       ErrorCode code,
       String message,
       Map<String, ?> details,
       SourcePosition source,
       RequestContext context,
-      byte[] payload,
+      byte[] original,
       int keepBytes) {
+    ObjectNode root = envelope(code, message, details, source, context);
+    ObjectNode meta = (ObjectNode) root.get("meta");
+    if (original != null && original.length > keepBytes) {
+      byte[] kept = Arrays.copyOf(original, utf8Boundary(original, keepBytes));
+      putPayload(meta, CredentialRedactor.redact(kept));
+      meta.put("payload_truncated", true);
+      meta.put("payload_bytes", original.length);
+      meta.put("payload_sha256", sha256(original));
+    } else {
+      putPayload(meta, CredentialRedactor.redact(original));
+    }
+    return bytes(root);
+  }
+
+  private static ObjectNode envelope(
+      ErrorCode code,
+      String message,
+      Map<String, ?> details,
+      SourcePosition source,
+      RequestContext context) {
     ObjectNode root = MAPPER.createObjectNode();
     ObjectNode error = root.putObject("error");
     error.put("code", code.code());
@@ -64,14 +89,10 @@ public final class ErrorResponse {
     meta.put("model", context.model());
     meta.put("name", context.name());
     meta.put("span_id", context.spanId());
-    if (payload != null && payload.length > keepBytes) {
-      putPayload(meta, Arrays.copyOf(payload, utf8Boundary(payload, keepBytes)));
-      meta.put("payload_truncated", true);
-      meta.put("payload_bytes", payload.length);
-      meta.put("payload_sha256", sha256(payload));
-    } else {
-      putPayload(meta, payload);
-    }
+    return root;
+  }
+
+  private static byte[] bytes(ObjectNode root) {
     try {
       return MAPPER.writeValueAsBytes(root);
     } catch (JsonProcessingException e) {

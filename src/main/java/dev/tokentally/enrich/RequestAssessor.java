@@ -65,25 +65,25 @@ public final class RequestAssessor {
 
   public Assessment assess(InboundRecord in) {
     byte[] value = in.value();
-    // Everything written out carries the credential-free copy; counting reads the original.
-    byte[] payload = CredentialRedactor.redact(value);
     if (value != null && value.length > maxBytes) {
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("bytes", value.length);
       details.put("max_bytes", maxBytes);
       return new Assessment.Rejected(
           ErrorCode.PAYLOAD_TOO_LARGE,
-          ErrorResponse.build(
+          ErrorResponse.buildTruncated(
               ErrorCode.PAYLOAD_TOO_LARGE,
               "record value is " + value.length + " bytes; the limit is " + maxBytes,
               details,
               in.source(),
               new RequestContext(null, in.name(), in.spanId()),
-              payload,
+              value,
               TOO_LARGE_PAYLOAD_KEPT),
           UsageEvent.rejected(null, in.name(), ErrorCode.PAYLOAD_TOO_LARGE));
     }
 
+    // Everything written out carries the credential-free copy; counting reads the original.
+    byte[] payload = CredentialRedactor.redact(value);
     ParseResult parsed = parser.parse(value, null, in.modelHeader());
     if (parsed instanceof ParseResult.Invalid invalid) {
       return rejected(

@@ -157,6 +157,30 @@ class GatingTest {
   }
 
   @Test
+  void shouldBlankCredentialsInTheKeptPrefixButDescribeTheOriginalBytes() throws Exception {
+    try (TopologyHarness h = new TopologyHarness(Map.of("TOKENTALLY_REQUEST_MAX_BYTES", "2048"))) {
+      byte[] small =
+          utf8("{\"api_key\":\"sk-small-secret\"," + CLAUDE.substring(1) + " ".repeat(2100));
+      byte[] huge =
+          utf8("{\"api_key\":\"sk-huge-secret\"," + CLAUDE.substring(1) + " ".repeat(100_000));
+      h.pipe("small", small, AT);
+      h.pipe("huge", huge, AT);
+      JsonNode[] v = new JsonNode[1];
+
+      assertThat(code(h, v)).isEqualTo("payload_too_large");
+      assertThat(v[0].at("/meta/payload").asText()).startsWith("{\"api_key\":\"[REDACTED]\",");
+      assertThat(v[0].at("/meta").has("payload_truncated")).isFalse();
+      assertThat(code(h, v)).isEqualTo("payload_too_large");
+      assertThat(v[0].at("/meta/payload").asText())
+          .startsWith("{\"api_key\":\"[REDACTED]\",")
+          .doesNotContain("secret");
+      assertThat(v[0].at("/meta/payload_bytes").asInt()).isEqualTo(huge.length);
+      assertThat(v[0].at("/meta/payload_sha256").asText())
+          .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(huge)));
+    }
+  }
+
+  @Test
   void shouldChargeBudgetsPerNameAndWindowAndNotChargeRejections() throws IOException {
     Path limits = dir.resolve("limits.json");
     Files.writeString(
