@@ -48,7 +48,7 @@ public final class UsageRecords {
     out.put("requests", totals.requests());
     out.put("input_tokens", totals.inputTokens());
     ObjectNode rejected = out.putObject("rejected");
-    totals.rejected().forEach(rejected::put);
+    totals.rejectedByCode().forEach(rejected::put);
     out.put("rejected_total", totals.rejectedTotal());
     out.put("estimated_cost_usd", roundUsd(totals.costUsd()));
     out.put("final", closed);

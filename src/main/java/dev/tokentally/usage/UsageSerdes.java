@@ -56,7 +56,7 @@ public final class UsageSerdes {
     out.writeLong(t.inputTokens());
     out.writeDouble(t.costUsd());
     out.writeInt(t.rejected().size());
-    for (Map.Entry<String, Long> e : t.rejected().entrySet()) {
+    for (Map.Entry<String, Long> e : t.rejectedByCode().entrySet()) {
       out.writeUTF(e.getKey());
       out.writeLong(e.getValue());
     }

@@ -1,5 +1,6 @@
 package dev.tokentally.usage;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -9,14 +10,16 @@ import java.util.TreeMap;
  * @param requests accepted requests
  * @param inputTokens their input tokens
  * @param costUsd their estimated input cost (requests without a price add nothing)
- * @param rejected rejected requests by error code, sorted by code
+ * @param rejected rejected requests by error code
  */
 public record UsageTotals(
     long requests, long inputTokens, double costUsd, Map<String, Long> rejected) {
   public static final UsageTotals EMPTY = new UsageTotals(0, 0, 0, Map.of());
 
   public UsageTotals {
-    rejected = java.util.Collections.unmodifiableMap(new TreeMap<>(rejected));
+    // Map.copyOf returns an immutable map as it is, so an accepted request (nine updates each)
+    // does not copy the rejection counts it leaves unchanged.
+    rejected = Map.copyOf(rejected);
   }
 
   public UsageTotals add(UsageEvent event) {
@@ -24,9 +27,14 @@ public record UsageTotals(
       return new UsageTotals(
           requests + 1, inputTokens + event.inputTokens(), costUsd + event.costUsd(), rejected);
     }
-    Map<String, Long> more = new TreeMap<>(rejected);
+    Map<String, Long> more = new HashMap<>(rejected);
     more.merge(event.rejected().code(), 1L, Long::sum);
     return new UsageTotals(requests, inputTokens, costUsd, more);
+  }
+
+  /** Rejections by code in code order, for output that must not depend on hash order. */
+  public Map<String, Long> rejectedByCode() {
+    return rejected.size() < 2 ? rejected : new TreeMap<>(rejected);
   }
 
   public long rejectedTotal() {
