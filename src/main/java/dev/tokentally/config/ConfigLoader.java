@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -183,7 +184,7 @@ public final class ConfigLoader {
   }
 
   private static UsageSettings usage(Map<String, String> app) {
-    List<Duration> windows = new java.util.ArrayList<>();
+    List<Duration> windows = new ArrayList<>();
     for (String w : text(app, "tokentally.usage.windows").split(",")) {
       if (!w.isBlank()) {
         windows.add(Durations.parse(w));

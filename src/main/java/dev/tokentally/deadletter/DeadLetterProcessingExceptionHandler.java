@@ -3,7 +3,6 @@ package dev.tokentally.deadletter;
 import dev.tokentally.credentials.CredentialRedactor;
 import dev.tokentally.enrich.CountedRequest;
 import dev.tokentally.enrich.CountedRequestSerde;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -98,9 +97,7 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
             ErrorResponse.RequestContext.UNKNOWN,
             payload);
     RecordHeaders headers = new RecordHeaders();
-    headers.add(
-        ErrorResponse.CODE_HEADER,
-        ErrorCode.INTERNAL_ERROR.code().getBytes(StandardCharsets.UTF_8));
+    ErrorResponse.setCodeHeader(headers, ErrorCode.INTERNAL_ERROR);
     return Response.resume(
         List.of(
             new ProducerRecord<>(deadLetterTopic, null, context.timestamp(), key, value, headers)));

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Builds the dead-letter value: the seeds' ErrorResponse {@code {"error":{code,message,details}}}
@@ -117,6 +118,12 @@ public final class ErrorResponse {
     } catch (CharacterCodingException e) {
       meta.put("payload_base64", Base64.getEncoder().encodeToString(payload));
     }
+  }
+
+  /** Sets the code header on a dead letter's headers, replacing one the input may have carried. */
+  public static void setCodeHeader(Headers headers, ErrorCode code) {
+    headers.remove(CODE_HEADER);
+    headers.add(CODE_HEADER, code.code().getBytes(StandardCharsets.UTF_8));
   }
 
   /** Backs off to the start of a UTF-8 sequence, so a cut text payload stays text. */

@@ -90,7 +90,10 @@ public final class RequestAssessor {
           invalid.code(), invalid.message(), invalid.details(), null, null, in.name(), in, payload);
     }
     LlmRequest request = ((ParseResult.Parsed) parsed).request();
-    String name = in.name() != null ? in.name() : headerName(request);
+    String name =
+        in.name() != null
+            ? in.name()
+            : RequestHeaders.cleanName(request.header(RequestHeaders.NAME));
     String spanId = in.spanId() != null ? in.spanId() : request.header(RequestHeaders.SPAN_ID);
 
     CountResult result = counter.count(request);
@@ -134,13 +137,6 @@ public final class RequestAssessor {
             cost,
             enriched,
             payload));
-  }
-
-  private static String headerName(LlmRequest request) {
-    String name = request.header(RequestHeaders.NAME);
-    return name == null || name.isBlank()
-        ? null
-        : RequestHeaders.clean(name.strip(), RequestHeaders.MAX_NAME_CHARS);
   }
 
   /** The context window, then the configured per-request caps. */

@@ -4,7 +4,6 @@ import dev.tokentally.config.Durations;
 import dev.tokentally.deadletter.ErrorCode;
 import dev.tokentally.deadletter.ErrorResponse;
 import dev.tokentally.enrich.CountedRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,10 +109,7 @@ public final class BudgetCheckProcessor
                 request.modelRequested(), request.name(), request.spanId()),
             request.payload());
     Headers headers = record.headers();
-    headers.remove(ErrorResponse.CODE_HEADER);
-    headers.add(
-        ErrorResponse.CODE_HEADER,
-        ErrorCode.BUDGET_EXCEEDED.code().getBytes(StandardCharsets.UTF_8));
+    ErrorResponse.setCodeHeader(headers, ErrorCode.BUDGET_EXCEEDED);
     context.forward(
         record
             .withKey(request.key())

@@ -40,7 +40,11 @@ public final class RequestHeaders {
 
   /** The function name of a record, cleaned; null when there is none. */
   public static String name(Headers headers) {
-    String name = text(headers, NAME);
+    return cleanName(text(headers, NAME));
+  }
+
+  /** A function name as stored: stripped, cleaned, null when blank. */
+  public static String cleanName(String name) {
     return name == null || name.isBlank() ? null : clean(name.strip(), MAX_NAME_CHARS);
   }
 

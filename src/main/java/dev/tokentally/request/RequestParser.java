@@ -61,23 +61,11 @@ public final class RequestParser {
     if (value == null || value.length == 0) {
       return invalid(ErrorCode.INVALID_JSON, "record value is empty", Map.of());
     }
-    JsonNode root;
-    try {
-      root = mapper.readTree(value);
-    } catch (StreamConstraintsException e) {
-      return invalid(
-          ErrorCode.INVALID_JSON,
-          "value exceeds a JSON limit: " + e.getOriginalMessage(),
-          Map.of("max_nesting_depth", MAX_NESTING_DEPTH));
-    } catch (JsonProcessingException e) {
-      return invalid(
-          ErrorCode.INVALID_JSON,
-          "value is not valid JSON: " + e.getOriginalMessage(),
-          location(e.getLocation()));
-    } catch (IOException e) {
-      return invalid(
-          ErrorCode.INVALID_JSON, "value is not valid JSON: " + e.getMessage(), Map.of());
+    JsonText read = readJson(() -> mapper.readTree(value), "value", null);
+    if (read.invalid() != null) {
+      return read.invalid();
     }
+    JsonNode root = read.node();
     if (root == null || root.isMissingNode()) {
       return invalid(ErrorCode.INVALID_JSON, "record value holds no JSON document", Map.of());
     }
@@ -129,19 +117,12 @@ public final class RequestParser {
             method == null || method.isNull() ? "POST" : method.asText(), path, headers);
     JsonNode body = root.get("body");
     if (body.isTextual()) {
-      try {
-        body = mapper.readTree(body.asText());
-      } catch (StreamConstraintsException e) {
-        return invalid(
-            ErrorCode.INVALID_JSON,
-            "body exceeds a JSON limit: " + e.getOriginalMessage(),
-            Map.of("path", "$.body", "max_nesting_depth", MAX_NESTING_DEPTH));
-      } catch (JsonProcessingException e) {
-        Map<String, Object> details = new LinkedHashMap<>(location(e.getLocation()));
-        details.put("path", "$.body");
-        return invalid(
-            ErrorCode.INVALID_JSON, "body is not valid JSON: " + e.getOriginalMessage(), details);
+      String text = body.asText();
+      JsonText read = readJson(() -> mapper.readTree(text), "body", "$.body");
+      if (read.invalid() != null) {
+        return read.invalid();
       }
+      body = read.node();
     }
     if (!(body instanceof ObjectNode object)) {
       return invalidAt("$.body", "body must be a JSON object (or a string holding one)");
@@ -263,6 +244,47 @@ public final class RequestParser {
 
   private static String abbreviate(String text) {
     return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+  }
+
+  private interface JsonRead {
+    JsonNode read() throws IOException;
+  }
+
+  /** The parsed JSON, or why the text is not JSON. */
+  private record JsonText(JsonNode node, ParseResult.Invalid invalid) {}
+
+  /**
+   * @param what names the text in messages ({@code value}, {@code body})
+   * @param at JSON path of the text inside the record value, or null for the value itself
+   */
+  private static JsonText readJson(JsonRead source, String what, String at) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    if (at != null) {
+      details.put("path", at);
+    }
+    try {
+      return new JsonText(source.read(), null);
+    } catch (StreamConstraintsException e) {
+      details.put("max_nesting_depth", MAX_NESTING_DEPTH);
+      return new JsonText(
+          null,
+          invalid(
+              ErrorCode.INVALID_JSON,
+              what + " exceeds a JSON limit: " + e.getOriginalMessage(),
+              details));
+    } catch (JsonProcessingException e) {
+      details.putAll(location(e.getLocation()));
+      return new JsonText(
+          null,
+          invalid(
+              ErrorCode.INVALID_JSON,
+              what + " is not valid JSON: " + e.getOriginalMessage(),
+              details));
+    } catch (IOException e) {
+      return new JsonText(
+          null,
+          invalid(ErrorCode.INVALID_JSON, what + " is not valid JSON: " + e.getMessage(), details));
+    }
   }
 
   private static ParseResult.Invalid invalidAt(String path, String message) {

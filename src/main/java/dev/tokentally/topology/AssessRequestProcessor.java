@@ -6,7 +6,6 @@ import dev.tokentally.enrich.Assessment;
 import dev.tokentally.enrich.InboundRecord;
 import dev.tokentally.enrich.RequestAssessor;
 import dev.tokentally.request.RequestHeaders;
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -45,9 +44,7 @@ final class AssessRequestProcessor implements FixedKeyProcessor<byte[], byte[], 
                 new SourcePosition(
                     meta.topic(), meta.partition(), meta.offset(), record.timestamp())));
     if (assessment instanceof Assessment.Rejected rejected) {
-      headers.remove(ErrorResponse.CODE_HEADER);
-      headers.add(
-          ErrorResponse.CODE_HEADER, rejected.code().code().getBytes(StandardCharsets.UTF_8));
+      ErrorResponse.setCodeHeader(headers, rejected.code());
     }
     context.forward(record.withValue(assessment).withHeaders(headers));
   }

@@ -32,11 +32,6 @@ public final class UsageAggregations {
     return "usage-" + dimension.id() + "-" + window;
   }
 
-  /** The window label used in store names and records: {@code 1m}, {@code 1h}, {@code all}. */
-  public static String windowLabel(Duration window) {
-    return Durations.label(window);
-  }
-
   public static void addTo(
       KStream<byte[], UsageEvent> usage,
       Map<UsageDimension, String> outputTopics,
@@ -53,7 +48,7 @@ public final class UsageAggregations {
               (key, event) -> dimension.key(event), Grouped.with(prefix, strings, events));
 
       for (Duration size : settings.windows()) {
-        String window = windowLabel(size);
+        String window = Durations.label(size);
         String store = storeName(dimension, window);
         TimeWindowedKStream<String, UsageEvent> windowed =
             grouped.windowedBy(TimeWindows.ofSizeAndGrace(size, settings.grace()));

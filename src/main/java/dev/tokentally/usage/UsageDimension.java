@@ -30,11 +30,6 @@ public enum UsageDimension {
     };
   }
 
-  /** The composite key of one name and model, as stored. */
-  public static String nameModelKey(String name, String model) {
-    return name + SEPARATOR + model;
-  }
-
   /** Writes the key's fields ({@code model}, {@code name}) into a JSON object. */
   public void writeKeyFields(String key, ObjectNode out) {
     switch (this) {

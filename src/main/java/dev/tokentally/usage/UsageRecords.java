@@ -19,7 +19,6 @@ public final class UsageRecords {
 
   /**
    * @param windowStart epoch millis, or null for all-time totals
-   * @param windowEnd epoch millis (exclusive), or null for all-time totals
    */
   public static byte[] key(UsageDimension dimension, String key, String window, Long windowStart) {
     ObjectNode out = MAPPER.createObjectNode();

@@ -48,21 +48,8 @@ public final class TopicIo {
    */
   public static List<ConsumerRecord<byte[], byte[]>> readCommitted(
       String bootstrap, List<String> topics, int expected, Duration timeout, Duration settle) {
-    Map<String, Object> conf =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrap,
-            ConsumerConfig.GROUP_ID_CONFIG,
-            "test-reader-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            false);
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(conf, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer = committedReader(bootstrap)) {
       consumer.subscribe(topics);
       Instant deadline = Instant.now().plus(timeout);
       Instant settleUntil = null;
@@ -86,6 +73,23 @@ public final class TopicIo {
       List<String> topics,
       java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
       Duration timeout) {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = committedReader(bootstrap)) {
+      consumer.subscribe(topics);
+      Instant deadline = Instant.now().plus(timeout);
+      while (Instant.now().isBefore(deadline)) {
+        var batch = consumer.poll(Duration.ofMillis(200));
+        batch.forEach(records::add);
+        if (!batch.isEmpty() && done.test(records)) {
+          break;
+        }
+      }
+    }
+    return records;
+  }
+
+  /** A downstream consumer: its own group, from the beginning, committed records only. */
+  private static KafkaConsumer<byte[], byte[]> committedReader(String bootstrap) {
     Map<String, Object> conf =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -98,19 +102,6 @@ public final class TopicIo {
             "read_committed",
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
             false);
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(conf, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(topics);
-      Instant deadline = Instant.now().plus(timeout);
-      while (Instant.now().isBefore(deadline)) {
-        var batch = consumer.poll(Duration.ofMillis(200));
-        batch.forEach(records::add);
-        if (!batch.isEmpty() && done.test(records)) {
-          break;
-        }
-      }
-    }
-    return records;
+    return new KafkaConsumer<>(conf, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 }
