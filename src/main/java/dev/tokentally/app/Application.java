@@ -7,7 +7,11 @@ import dev.tokentally.counting.BlockCountCache;
 import dev.tokentally.counting.RequestCounter;
 import dev.tokentally.enrich.RequestAssessor;
 import dev.tokentally.http.HttpService;
+import dev.tokentally.http.UsageSource;
+import dev.tokentally.metrics.LabelValues;
+import dev.tokentally.metrics.RequestMetrics;
 import dev.tokentally.models.ModelRegistry;
+import dev.tokentally.models.ModelSpec;
 import dev.tokentally.request.RequestParser;
 import dev.tokentally.topology.TokentallyTopology;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -18,15 +22,15 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,28 +76,17 @@ public final class Application implements AutoCloseable {
         TopicBootstrap.ensureTopics(props, config);
       }
       RequestCounter counter = counter(config.counting());
+      RequestParser parser = new RequestParser();
       RequestAssessor assessor =
-          new RequestAssessor(
-              new RequestParser(), counter, config.limits(), config.requestMaxBytes());
+          new RequestAssessor(parser, counter, config.limits(), config.requestMaxBytes());
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      RequestMetrics metrics = requestMetrics(config, counter, registry);
+      props.put(RequestMetrics.CONFIG_KEY, metrics);
       Topology topology =
-          TokentallyTopology.build(config.topics(), config.usage(), assessor, props);
+          TokentallyTopology.build(config.topics(), config.usage(), assessor, metrics, props);
       KafkaStreams streams = new KafkaStreams(topology, props);
       // A dead stream thread is a bug or a lost broker: exit so the orchestrator restarts us.
       streams.setUncaughtExceptionHandler(e -> StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
-      AtomicBoolean announced = new AtomicBoolean();
-      streams.setStateListener(
-          (now, before) -> {
-            if (now == KafkaStreams.State.RUNNING && announced.compareAndSet(false, true)) {
-              log.info(
-                  "tokentally is RUNNING: produce requests to {} on {}; read {} and {}; http://localhost:{}",
-                  config.topics().requests(),
-                  bootstrap,
-                  config.topics().enriched(),
-                  config.topics().deadLetter(),
-                  config.httpPort());
-            }
-          });
-      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(registry);
       new JvmGcMetrics().bindTo(registry);
       new JvmThreadMetrics().bindTo(registry);
@@ -102,14 +95,49 @@ public final class Application implements AutoCloseable {
       KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
       streamsMetrics.bindTo(registry);
       new BlockCacheMetrics(counter.cache()).bindTo(registry);
-      HttpService http =
-          HttpService.start(
-              config.httpPort(), () -> streams.state() == KafkaStreams.State.RUNNING, registry);
+      String server = props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
+      HttpService http;
+      try {
+        http =
+            HttpService.start(
+                config.http(),
+                parser,
+                counter,
+                metrics,
+                new UsageSource(
+                    streams,
+                    props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG),
+                    server == null || server.isBlank() ? null : HostInfo.buildFromEndpoint(server),
+                    config.usage()),
+                () -> streams.state() == KafkaStreams.State.RUNNING,
+                registry);
+      } catch (RuntimeException e) {
+        streamsMetrics.close();
+        streams.close();
+        throw new IllegalStateException(
+            "cannot start the HTTP server on port " + config.http().port(), e);
+      }
+      AtomicBoolean announced = new AtomicBoolean();
+      streams.setStateListener(
+          (now, before) -> {
+            if (now == KafkaStreams.State.RUNNING && announced.compareAndSet(false, true)) {
+              log.info(
+                  "tokentally is RUNNING: produce requests to {} on {}; enriched to {}, dead letters"
+                      + " to {}, usage to {}; HTTP on port {}",
+                  config.topics().requests(),
+                  bootstrap,
+                  config.topics().enriched(),
+                  config.topics().deadLetter(),
+                  String.join(
+                      ", ",
+                      config.topics().usageByModel(),
+                      config.topics().usageByName(),
+                      config.topics().usageByNameModel()),
+                  http.port());
+            }
+          });
       streams.start();
       return new Application(config, broker, streams, streamsMetrics, http);
-    } catch (IOException e) {
-      closeQuietly(broker);
-      throw new UncheckedIOException("cannot start the HTTP server", e);
     } catch (RuntimeException e) {
       closeQuietly(broker);
       throw e;
@@ -146,6 +174,15 @@ public final class Application implements AutoCloseable {
     if (broker != null) {
       broker.close();
     }
+  }
+
+  private static RequestMetrics requestMetrics(
+      AppConfig config, RequestCounter counter, PrometheusMeterRegistry registry) {
+    AppConfig.MetricLabels labels = config.metrics();
+    return new RequestMetrics(
+        registry,
+        counter.registry().models().stream().map(ModelSpec::id).toList(),
+        new LabelValues(labels.allowedNames(), labels.maxNames(), labels.maxChars()));
   }
 
   static RequestCounter counter(AppConfig.Counting counting) {

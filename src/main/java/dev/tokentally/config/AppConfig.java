@@ -16,7 +16,7 @@ import java.util.TreeMap;
  *
  * @param topics names of the topics the application reads and writes
  * @param topicCreation whether and how missing topics are created at start
- * @param httpPort port of the HTTP server (health, metrics)
+ * @param http the HTTP server: port, body limit, threads
  * @param broker settings of the embedded broker, used only when no cluster is configured
  * @param shutdownTimeout how long Streams may take to close on SIGTERM
  * @param counting model registry and counting settings
@@ -24,25 +24,24 @@ import java.util.TreeMap;
  *     payload_too_large}
  * @param limits per-request token caps and per-name budgets
  * @param usage usage windows, grace, retention and emit mode
+ * @param metrics bounds on metric label values
  * @param kafka Kafka client and Streams properties; never contains {@code tokentally.*} keys
  */
 public record AppConfig(
     Topics topics,
     TopicCreation topicCreation,
-    int httpPort,
+    Http http,
     EmbeddedBrokerSettings broker,
     Duration shutdownTimeout,
     Counting counting,
     int requestMaxBytes,
     Limits limits,
     UsageSettings usage,
+    MetricLabels metrics,
     Map<String, String> kafka) {
 
   public AppConfig {
     kafka = Map.copyOf(kafka);
-    if (httpPort < 0 || httpPort > 65535) {
-      throw new ConfigException("tokentally.http.port must be 0..65535, got " + httpPort);
-    }
     if (shutdownTimeout.isNegative()) {
       throw new ConfigException("tokentally.shutdown.timeout.ms must not be negative");
     }
@@ -95,6 +94,33 @@ public record AppConfig(
   public record Counting(Path modelsFile, Map<String, String> fallbackModels, int cacheBlocks) {
     public Counting {
       fallbackModels = Map.copyOf(fallbackModels);
+    }
+  }
+
+  /**
+   * @param port listening port; 0 picks a free one (tests)
+   * @param maxBodyBytes largest request body the count endpoints read; larger ones get 413
+   * @param threads request threads; counting is CPU-bound, so more than a few per core only queue
+   */
+  public record Http(int port, long maxBodyBytes, int threads) {
+    public Http {
+      if (port < 0 || port > 65535) {
+        throw new ConfigException("tokentally.http.port must be 0..65535, got " + port);
+      }
+    }
+  }
+
+  /**
+   * Function names come from request headers, so they are unbounded user input; only these reach a
+   * metric label as themselves, and every other name is counted as {@code other}.
+   *
+   * @param allowedNames names always labelled as themselves
+   * @param maxNames how many further names, first seen first served, get their own label
+   * @param maxChars longest label value; longer names are cut
+   */
+  public record MetricLabels(List<String> allowedNames, int maxNames, int maxChars) {
+    public MetricLabels {
+      allowedNames = List.copyOf(allowedNames);
     }
   }
 

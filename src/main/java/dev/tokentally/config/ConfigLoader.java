@@ -60,6 +60,11 @@ public final class ConfigLoader {
           Map.entry("tokentally.topics.partitions", "3"),
           Map.entry("tokentally.topics.replication.factor", "-1"),
           Map.entry("tokentally.http.port", "8080"),
+          Map.entry("tokentally.http.max.body.bytes", String.valueOf(32 * 1024 * 1024)),
+          Map.entry("tokentally.http.threads", "16"),
+          Map.entry("tokentally.metrics.names.allow", ""),
+          Map.entry("tokentally.metrics.names.max", "100"),
+          Map.entry("tokentally.metrics.label.max.chars", "64"),
           Map.entry("tokentally.broker.host", "localhost"),
           Map.entry("tokentally.broker.port", "9092"),
           Map.entry("tokentally.broker.controller.port", "9093"),
@@ -137,7 +142,10 @@ public final class ConfigLoader {
             bool(app, "tokentally.topics.create"),
             integer(app, "tokentally.topics.partitions", 1, 10_000),
             (short) integer(app, "tokentally.topics.replication.factor", -1, Short.MAX_VALUE)),
-        integer(app, "tokentally.http.port", 0, 65535),
+        new AppConfig.Http(
+            integer(app, "tokentally.http.port", 0, 65535),
+            integer(app, "tokentally.http.max.body.bytes", 1024, Integer.MAX_VALUE - 8),
+            integer(app, "tokentally.http.threads", 2, 1024)),
         new AppConfig.EmbeddedBrokerSettings(
             text(app, "tokentally.broker.host"),
             integer(app, "tokentally.broker.port", 0, 65535),
@@ -148,6 +156,10 @@ public final class ConfigLoader {
         integer(app, "tokentally.request.max.bytes", 1024, 512 * 1024 * 1024),
         limits(app),
         usage(app),
+        new AppConfig.MetricLabels(
+            list(app.getOrDefault("tokentally.metrics.names.allow", "")),
+            integer(app, "tokentally.metrics.names.max", 0, 10_000),
+            integer(app, "tokentally.metrics.label.max.chars", 8, 1024)),
         kafka);
   }
 
@@ -199,6 +211,16 @@ public final class ConfigLoader {
         Durations.parse(text(app, "tokentally.usage.grace")),
         Durations.parse(text(app, "tokentally.usage.retention")),
         emit.equals("final"));
+  }
+
+  private static List<String> list(String commaSeparated) {
+    List<String> out = new ArrayList<>();
+    for (String item : commaSeparated.split(",")) {
+      if (!item.isBlank()) {
+        out.add(item.trim());
+      }
+    }
+    return out;
   }
 
   private static String text(Map<String, String> app, String key) {

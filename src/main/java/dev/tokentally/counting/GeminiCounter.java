@@ -192,7 +192,7 @@ final class GeminiCounter {
             mime + " at " + path + ": duration unreadable from its header; estimated at 16 kB/s");
         seconds = data.length / 16_000.0;
       }
-      cx.tally.fixed(Part.AUDIO_VIDEO, (long) Math.ceil(seconds * perSecond));
+      cx.tally.fixed(video ? Part.VIDEO : Part.AUDIO, (long) Math.ceil(seconds * perSecond));
     } else if (mime.startsWith("text/") || mime.equals("application/json")) {
       cx.tally.text(
           Part.DOCUMENTS, text.count(new String(data, java.nio.charset.StandardCharsets.UTF_8)));

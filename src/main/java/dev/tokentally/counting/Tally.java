@@ -79,7 +79,8 @@ final class Tally {
     TOOLS("tools"),
     IMAGES("images"),
     DOCUMENTS("documents"),
-    AUDIO_VIDEO("audio_video"),
+    AUDIO("audio"),
+    VIDEO("video"),
     THINKING("thinking"),
     OVERHEAD("overhead");
 

@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * @param total the number the vendor's count endpoint would answer
  * @param method how trustworthy {@code total} is
- * @param breakdown tokens per part (system, messages, tools, images, documents, audio_video,
+ * @param breakdown tokens per part (system, messages, tools, images, documents, audio, video,
  *     thinking, overhead); sums to {@code total}
  * @param notes why a count is weaker than the model's best method, one line per reason
  */

@@ -3,6 +3,7 @@ package dev.tokentally.deadletter;
 import dev.tokentally.credentials.CredentialRedactor;
 import dev.tokentally.enrich.CountedRequest;
 import dev.tokentally.enrich.CountedRequestSerde;
+import dev.tokentally.metrics.RequestMetrics;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,11 +36,16 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
 
   private String deadLetterTopic;
   private String requestsTopic;
+  private RequestMetrics metrics = RequestMetrics.discarding();
 
   @Override
   public void configure(Map<String, ?> configs) {
     deadLetterTopic = required(configs, DLQ_TOPIC_CONFIG);
     requestsTopic = required(configs, REQUESTS_TOPIC_CONFIG);
+    // Streams hands its original properties to handlers, objects included.
+    if (configs.get(RequestMetrics.CONFIG_KEY) instanceof RequestMetrics m) {
+      metrics = m;
+    }
   }
 
   private String required(Map<String, ?> configs, String key) {
@@ -98,6 +104,7 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
             payload);
     RecordHeaders headers = new RecordHeaders();
     ErrorResponse.setCodeHeader(headers, ErrorCode.INTERNAL_ERROR);
+    metrics.failed();
     return Response.resume(
         List.of(
             new ProducerRecord<>(deadLetterTopic, null, context.timestamp(), key, value, headers)));

@@ -80,16 +80,26 @@ public final class ErrorResponse {
       Map<String, ?> details,
       SourcePosition source,
       RequestContext context) {
-    ObjectNode root = MAPPER.createObjectNode();
-    ObjectNode error = root.putObject("error");
-    error.put("code", code.code());
-    error.put("message", message);
-    error.set("details", MAPPER.valueToTree(details));
-    ObjectNode meta = root.putObject("meta");
+    ObjectNode root = error(code.code(), message, details);
+    ObjectNode meta = (ObjectNode) root.get("meta");
     source.writeTo(meta);
     meta.put("model", context.model());
     meta.put("name", context.name());
     meta.put("span_id", context.spanId());
+    return root;
+  }
+
+  /**
+   * The bare envelope {@code {"error":{code,message,details},"meta":{}}}, for answers that are not
+   * dead letters (the HTTP endpoints' errors); callers add to {@code meta}.
+   */
+  public static ObjectNode error(String code, String message, Map<String, ?> details) {
+    ObjectNode root = MAPPER.createObjectNode();
+    ObjectNode error = root.putObject("error");
+    error.put("code", code);
+    error.put("message", message);
+    error.set("details", MAPPER.valueToTree(details));
+    root.putObject("meta");
     return root;
   }
 

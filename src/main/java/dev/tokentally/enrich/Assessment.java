@@ -13,6 +13,9 @@ public sealed interface Assessment {
    * Refused; {@code value} is the ErrorResponse JSON for the dead-letter topic.
    *
    * @param usage the rejection as the usage aggregates count it
+   * @param vendor the vendor of the requested API or model, or null when the record did not parse
+   * @param inputTokens the count, when the request was counted before it was refused; else -1
    */
-  record Rejected(ErrorCode code, byte[] value, UsageEvent usage) implements Assessment {}
+  record Rejected(ErrorCode code, byte[] value, UsageEvent usage, String vendor, long inputTokens)
+      implements Assessment {}
 }

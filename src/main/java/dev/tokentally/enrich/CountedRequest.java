@@ -10,6 +10,7 @@ import dev.tokentally.usage.UsageEvent;
  * original key and (credential-free) payload for a dead letter if not.
  *
  * @param key the input record's key, restored on output
+ * @param vendor the model's vendor ({@code anthropic}, {@code gemini})
  * @param name the function name, or null
  * @param costUsd estimated input cost, or NaN when the model has no price for the date
  * @param enriched the enriched record value
@@ -21,6 +22,7 @@ public record CountedRequest(
     SourcePosition source,
     String model,
     String modelRequested,
+    String vendor,
     String name,
     String spanId,
     long inputTokens,

@@ -55,6 +55,7 @@ public final class CountedRequestSerde {
       out.writeLong(r.source().timestamp());
       writeString(out, r.model());
       writeString(out, r.modelRequested());
+      writeString(out, r.vendor());
       writeString(out, r.name());
       writeString(out, r.spanId());
       out.writeLong(r.inputTokens());
@@ -79,6 +80,7 @@ public final class CountedRequestSerde {
       return new CountedRequest(
           key,
           source,
+          readString(in),
           readString(in),
           readString(in),
           readString(in),

@@ -79,7 +79,9 @@ public final class RequestAssessor {
               new RequestContext(null, in.name(), in.spanId()),
               value,
               TOO_LARGE_PAYLOAD_KEPT),
-          UsageEvent.rejected(null, in.name(), ErrorCode.PAYLOAD_TOO_LARGE));
+          UsageEvent.rejected(null, in.name(), ErrorCode.PAYLOAD_TOO_LARGE),
+          null,
+          -1);
     }
 
     // Everything written out carries the credential-free copy; counting reads the original.
@@ -87,7 +89,16 @@ public final class RequestAssessor {
     ParseResult parsed = parser.parse(value, null, in.modelHeader());
     if (parsed instanceof ParseResult.Invalid invalid) {
       return rejected(
-          invalid.code(), invalid.message(), invalid.details(), null, null, in.name(), in, payload);
+          invalid.code(),
+          invalid.message(),
+          invalid.details(),
+          null,
+          null,
+          in.name(),
+          in,
+          payload,
+          null,
+          -1);
     }
     LlmRequest request = ((ParseResult.Parsed) parsed).request();
     String name =
@@ -106,7 +117,9 @@ public final class RequestAssessor {
           request.model(),
           name,
           in.withSpan(spanId),
-          payload);
+          payload,
+          request.api().vendor(),
+          -1);
     }
     CountResult.Counted counted = (CountResult.Counted) result;
     ModelSpec model = counted.model();
@@ -131,6 +144,7 @@ public final class RequestAssessor {
             in.source(),
             model.id(),
             request.model(),
+            model.vendor(),
             name,
             spanId,
             tokens,
@@ -183,7 +197,9 @@ public final class RequestAssessor {
               request.model(),
               name,
               in,
-              payload));
+              payload,
+              model.vendor(),
+              tokens));
     }
     return limits
         .exceededCap(model.id(), request.model(), name, tokens)
@@ -208,7 +224,9 @@ public final class RequestAssessor {
                   request.model(),
                   name,
                   in,
-                  payload);
+                  payload,
+                  model.vendor(),
+                  tokens);
             });
   }
 
@@ -226,7 +244,9 @@ public final class RequestAssessor {
       String requestedModel,
       String name,
       InboundRecord in,
-      byte[] payload) {
+      byte[] payload,
+      String vendor,
+      long inputTokens) {
     return new Assessment.Rejected(
         code,
         ErrorResponse.build(
@@ -236,7 +256,9 @@ public final class RequestAssessor {
             in.source(),
             new RequestContext(requestedModel, name, in.spanId()),
             payload),
-        UsageEvent.rejected(usageModel, name, code));
+        UsageEvent.rejected(usageModel, name, code),
+        vendor,
+        inputTokens);
   }
 
   private static byte[] enriched(

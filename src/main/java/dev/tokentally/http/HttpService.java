@@ -1,75 +1,185 @@
 package dev.tokentally.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokentally.config.AppConfig;
+import dev.tokentally.counting.RequestCounter;
+import dev.tokentally.deadletter.ErrorCode;
+import dev.tokentally.deadletter.ErrorResponse;
+import dev.tokentally.metrics.RequestMetrics;
+import dev.tokentally.request.RequestParser;
+import dev.tokentally.usage.LocalUsageStores;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.time.Duration;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP side of the process: liveness, readiness (true only while Streams is RUNNING, so a
+ * The HTTP side of the process, on Javalin (Jetty underneath): the vendor-compatible count
+ * endpoints, usage queries, liveness, readiness (true only while Streams is RUNNING, so a
  * Kubernetes Service sends no traffic to an instance that is rebalancing or restoring) and the
- * Prometheus scrape endpoint.
+ * Prometheus scrape. Every error is an ErrorResponse JSON. Nothing here logs headers or bodies.
  */
 public final class HttpService implements AutoCloseable {
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private static final Logger log = LoggerFactory.getLogger(HttpService.class);
+  private static final String ROUTE = "tokentally.route";
+  private static final String ERROR_WRITTEN = "tokentally.error";
 
-  private HttpService(HttpServer server, ExecutorService executor) {
-    this.server = server;
-    this.executor = executor;
+  private final Javalin app;
+
+  private HttpService(Javalin app) {
+    this.app = app;
   }
 
-  public static HttpService start(int port, BooleanSupplier ready, PrometheusMeterRegistry metrics)
-      throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(port), 64);
-    ExecutorService executor =
-        Executors.newFixedThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, "tokentally-http");
-              t.setDaemon(true);
-              return t;
+  /**
+   * @param usage where usage queries are answered from, or null to serve no usage endpoints
+   */
+  public static HttpService start(
+      AppConfig.Http settings,
+      RequestParser parser,
+      RequestCounter counter,
+      RequestMetrics metrics,
+      UsageSource usage,
+      BooleanSupplier ready,
+      PrometheusMeterRegistry registry) {
+    // Bodies in flight: room for four maximal ones, or 256 MiB, whichever is larger.
+    RequestBodies bodies =
+        new RequestBodies(
+            settings.maxBodyBytes(), Math.max(4 * settings.maxBodyBytes(), 256L << 20));
+    CountEndpoint count = new CountEndpoint(parser, counter, bodies, metrics);
+    UsageEndpoints usageEndpoints =
+        usage == null
+            ? null
+            : new UsageEndpoints(
+                new UsageCluster(
+                    usage.streams(),
+                    new LocalUsageStores(usage.streams()),
+                    usage.applicationId(),
+                    usage.self(),
+                    usage.settings().grace()),
+                usage.settings());
+    Timer.Builder timer =
+        Timer.builder("tokentally.http.requests").description("HTTP requests by route and status");
+
+    Javalin app =
+        Javalin.create(
+            config -> {
+              config.startup.showJavalinBanner = false;
+              config.startup.showOldJavalinVersionWarning = false;
+              QueuedThreadPool threads = new QueuedThreadPool(settings.threads(), 2);
+              threads.setName("tokentally-http");
+              threads.setDaemon(true);
+              config.jetty.threadPool = threads;
+              config.requestLogger.http(
+                  (ctx, ms) ->
+                      timer
+                          .tags(
+                              "route",
+                              String.valueOf(ctx.attributeMap().getOrDefault(ROUTE, "unmatched")),
+                              "status",
+                              String.valueOf(ctx.statusCode()))
+                          .register(registry)
+                          .record(Duration.ofNanos((long) (ms * 1_000_000))));
+
+              var routes = config.routes;
+              routes.get("/health/live", route("live", ctx -> ctx.result("live\n")));
+              routes.get(
+                  "/health/ready",
+                  route(
+                      "ready",
+                      ctx -> {
+                        boolean ok = ready.getAsBoolean();
+                        ctx.status(ok ? 200 : 503).result(ok ? "ready\n" : "not ready\n");
+                      }));
+              routes.get(
+                  "/metrics",
+                  route(
+                      "metrics",
+                      ctx ->
+                          ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                              .result(registry.scrape())));
+              if (usageEndpoints != null) {
+                routes.get("/usage/models", route("usage", usageEndpoints::models));
+                routes.get("/usage/models/{model}", route("usage", usageEndpoints::model));
+                routes.get("/usage/names", route("usage", usageEndpoints::names));
+                routes.get("/usage/names/{name}", route("usage", usageEndpoints::name));
+                routes.get(
+                    "/usage/names/{name}/models", route("usage", usageEndpoints::nameModels));
+                routes.get(
+                    UsageEndpoints.INTERNAL_PATH + "{dimension}",
+                    route("usage-internal", usageEndpoints::internal));
+              }
+              routes.post("/*", route("count", count::handle));
+              routes.exception(HttpFailure.class, (e, ctx) -> write(ctx, e));
+              routes.exception(
+                  Exception.class,
+                  (e, ctx) -> {
+                    // The class only: a message or trace could quote the request.
+                    log.error("{} {} failed: {}", ctx.method(), ctx.path(), e.getClass().getName());
+                    write(
+                        ctx,
+                        new HttpFailure(
+                            500,
+                            ErrorCode.INTERNAL_ERROR.code(),
+                            "unexpected error; the request was not counted",
+                            Map.of("exception", e.getClass().getName())));
+                  });
+              routes.error(
+                  404,
+                  ctx -> {
+                    if (ctx.attribute(ERROR_WRITTEN) == null) {
+                      write(ctx, notFound(ctx));
+                    }
+                  });
             });
-    server.setExecutor(executor);
-    server.createContext("/health/live", ex -> respond(ex, 200, "text/plain", "live\n"));
-    server.createContext(
-        "/health/ready",
-        ex -> {
-          boolean ok = ready.getAsBoolean();
-          respond(ex, ok ? 200 : 503, "text/plain", ok ? "ready\n" : "not ready\n");
-        });
-    server.createContext(
-        "/metrics",
-        ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
-    server.createContext("/", ex -> respond(ex, 404, "text/plain", "not found\n"));
-    server.start();
-    return new HttpService(server, executor);
+    app.start(settings.port());
+    return new HttpService(app);
+  }
+
+  private static io.javalin.http.Handler route(String name, io.javalin.http.Handler handler) {
+    return ctx -> {
+      ctx.attribute(ROUTE, name);
+      handler.handle(ctx);
+    };
+  }
+
+  static HttpFailure notFound(Context ctx) {
+    return new HttpFailure(
+        404,
+        HttpFailure.NOT_FOUND,
+        "no endpoint " + ctx.method() + " " + ctx.path(),
+        Map.of(
+            "endpoints",
+            "POST /v1/messages/count_tokens, POST /v1beta/models/{model}:countTokens "
+                + "(also under /anthropic and /v3/compat), GET /usage/..., /health/live, "
+                + "/health/ready, /metrics"));
+  }
+
+  private static void write(Context ctx, HttpFailure failure) {
+    ObjectNode root = ErrorResponse.error(failure.code(), failure.getMessage(), failure.details());
+    ObjectNode meta = (ObjectNode) root.get("meta");
+    meta.put("status", failure.status());
+    meta.put("method", ctx.method().name());
+    meta.put("path", ctx.path());
+    if (failure.status() == 503) {
+      ctx.header("Retry-After", "1");
+    }
+    ctx.attribute(ERROR_WRITTEN, true);
+    ctx.status(failure.status()).contentType("application/json").result(root.toString());
   }
 
   /** The bound port; differs from the configured one when that was 0. */
   public int port() {
-    return server.getAddress().getPort();
-  }
-
-  private static void respond(HttpExchange exchange, int status, String type, String body)
-      throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", type);
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    return app.port();
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    app.stop();
   }
 }

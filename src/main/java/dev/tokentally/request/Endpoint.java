@@ -21,6 +21,11 @@ public enum Endpoint {
     return api;
   }
 
+  /** The vendor's token-counting endpoint, which answers with a count instead of a completion. */
+  public boolean countsTokens() {
+    return this == MESSAGES_COUNT_TOKENS || this == COUNT_TOKENS;
+  }
+
   /** Stable identifier written to the {@code endpoint} field. */
   public String id() {
     return id;

@@ -85,6 +85,24 @@ public final class RequestParser {
     return parseBody(object, "$", endpoint, modelHint, null);
   }
 
+  /**
+   * A request body that arrived over HTTP at {@code route}: the path decides the endpoint and, for
+   * Gemini, the model, exactly as for a captured request.
+   */
+  public ParseResult parseRouted(RequestPath.Route route, byte[] body) {
+    if (body == null || body.length == 0) {
+      return invalid(ErrorCode.INVALID_JSON, "request body is empty", Map.of());
+    }
+    JsonText read = readJson(() -> mapper.readTree(body), "body", null);
+    if (read.invalid() != null) {
+      return read.invalid();
+    }
+    if (!(read.node() instanceof ObjectNode object)) {
+      return invalidAt("$", "request body must be a JSON object");
+    }
+    return parseBody(object, "$", route.endpoint(), route.model(), null);
+  }
+
   /** A captured request names its path and carries the body; no API body has both fields. */
   private static boolean isCapturedHttp(ObjectNode root) {
     return root.path("path").isTextual() && root.has("body");

@@ -5,6 +5,7 @@ import dev.tokentally.deadletter.SourcePosition;
 import dev.tokentally.enrich.Assessment;
 import dev.tokentally.enrich.InboundRecord;
 import dev.tokentally.enrich.RequestAssessor;
+import dev.tokentally.metrics.RequestMetrics;
 import dev.tokentally.request.RequestHeaders;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -18,10 +19,12 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 final class AssessRequestProcessor implements FixedKeyProcessor<byte[], byte[], Assessment> {
   private final RequestAssessor assessor;
+  private final RequestMetrics metrics;
   private FixedKeyProcessorContext<byte[], Assessment> context;
 
-  AssessRequestProcessor(RequestAssessor assessor) {
+  AssessRequestProcessor(RequestAssessor assessor, RequestMetrics metrics) {
     this.assessor = assessor;
+    this.metrics = metrics;
   }
 
   @Override
@@ -33,6 +36,7 @@ final class AssessRequestProcessor implements FixedKeyProcessor<byte[], byte[], 
   public void process(FixedKeyRecord<byte[], byte[]> record) {
     RecordMetadata meta = context.recordMetadata().orElseThrow();
     Headers headers = RequestHeaders.withoutCredentials(record.headers());
+    long started = System.nanoTime();
     Assessment assessment =
         assessor.assess(
             new InboundRecord(
@@ -43,6 +47,7 @@ final class AssessRequestProcessor implements FixedKeyProcessor<byte[], byte[], 
                 RequestHeaders.text(headers, RequestHeaders.MODEL),
                 new SourcePosition(
                     meta.topic(), meta.partition(), meta.offset(), record.timestamp())));
+    metrics.counted("stream", System.nanoTime() - started);
     if (assessment instanceof Assessment.Rejected rejected) {
       ErrorResponse.setCodeHeader(headers, rejected.code());
     }

@@ -11,6 +11,7 @@ public final class Names {
   public static final String ROUTE = "route-";
   public static final String COUNTED = "counted";
   public static final String REJECTED = "rejected";
+  public static final String METER_REJECTED = "meter-rejected";
   public static final String REJECTED_JSON = "rejected-json";
   public static final String REJECTED_USAGE = "rejected-usage";
   public static final String WRITE_REJECTED = "write-rejected";
@@ -18,6 +19,7 @@ public final class Names {
   public static final String REQUESTS_BY_NAME = "requests-by-name";
   public static final String CHECK_BUDGET = "check-budget";
   public static final String BUDGET_STORE = "budget-usage";
+  public static final String METER_CHECKED = "meter-checked";
   public static final String BUDGET = "budget-";
   public static final String WITHIN = "within";
   public static final String EXCEEDED = "exceeded";

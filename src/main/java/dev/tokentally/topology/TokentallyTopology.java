@@ -9,6 +9,7 @@ import dev.tokentally.enrich.RequestAssessor;
 import dev.tokentally.limits.BudgetCheckProcessor;
 import dev.tokentally.limits.BudgetOutcome;
 import dev.tokentally.limits.Limits;
+import dev.tokentally.metrics.RequestMetrics;
 import dev.tokentally.usage.UsageAggregations;
 import dev.tokentally.usage.UsageDimension;
 import dev.tokentally.usage.UsageEvent;
@@ -52,8 +53,18 @@ import org.apache.kafka.streams.state.Stores;
 public final class TokentallyTopology {
   private TokentallyTopology() {}
 
+  /** The topology with meters that go nowhere, for tests and tools. */
   public static Topology build(
       Topics topics, UsageSettings usage, RequestAssessor assessor, Properties props) {
+    return build(topics, usage, assessor, RequestMetrics.discarding(), props);
+  }
+
+  public static Topology build(
+      Topics topics,
+      UsageSettings usage,
+      RequestAssessor assessor,
+      RequestMetrics metrics,
+      Properties props) {
     StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
     Serde<byte[]> bytes = Serdes.ByteArray();
     Limits limits = assessor.limits();
@@ -61,12 +72,17 @@ public final class TokentallyTopology {
     Map<String, KStream<byte[], Assessment>> assessed =
         builder.stream(topics.requests(), Consumed.with(bytes, bytes).withName(Names.READ_REQUESTS))
             .processValues(
-                () -> new AssessRequestProcessor(assessor), Named.as(Names.ASSESS_REQUEST))
+                () -> new AssessRequestProcessor(assessor, metrics), Named.as(Names.ASSESS_REQUEST))
             .split(Named.as(Names.ROUTE))
             .branch((key, a) -> a instanceof Assessment.Counted, Branched.as(Names.COUNTED))
             .defaultBranch(Branched.as(Names.REJECTED));
 
-    KStream<byte[], Assessment> rejected = assessed.get(Names.ROUTE + Names.REJECTED);
+    KStream<byte[], Assessment> rejected =
+        assessed
+            .get(Names.ROUTE + Names.REJECTED)
+            .peek(
+                (key, a) -> meter(metrics, (Assessment.Rejected) a),
+                Named.as(Names.METER_REJECTED));
     rejected
         .mapValues(a -> ((Assessment.Rejected) a).value(), Named.as(Names.REJECTED_JSON))
         .to(topics.deadLetter(), Produced.with(bytes, bytes).withName(Names.WRITE_REJECTED));
@@ -96,7 +112,8 @@ public final class TokentallyTopology {
                 () ->
                     new BudgetCheckProcessor(limits.budgets(), Names.BUDGET_STORE, budgetRetention),
                 Named.as(Names.CHECK_BUDGET),
-                Names.BUDGET_STORE);
+                Names.BUDGET_STORE)
+            .peek((key, outcome) -> meter(metrics, outcome), Named.as(Names.METER_CHECKED));
 
     Map<String, KStream<byte[], BudgetOutcome>> decided =
         checked
@@ -133,6 +150,19 @@ public final class TokentallyTopology {
       return "name:" + request.name();
     }
     return "none:" + request.source().partition() + ":" + request.source().offset();
+  }
+
+  private static void meter(RequestMetrics metrics, Assessment.Rejected r) {
+    metrics.rejected(r.code(), r.vendor(), r.usage().model(), r.usage().name(), r.inputTokens());
+  }
+
+  private static void meter(RequestMetrics metrics, BudgetOutcome outcome) {
+    CountedRequest r = outcome.request();
+    if (outcome instanceof BudgetOutcome.Within) {
+      metrics.accepted(r.vendor(), r.model(), r.name(), r.inputTokens(), r.costUsd());
+    } else {
+      metrics.rejected(ErrorCode.BUDGET_EXCEEDED, r.vendor(), r.model(), r.name(), r.inputTokens());
+    }
   }
 
   private static UsageEvent usageOf(BudgetOutcome outcome) {

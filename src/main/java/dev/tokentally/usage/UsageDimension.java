@@ -30,6 +30,25 @@ public enum UsageDimension {
     };
   }
 
+  /** The start of every {@link #NAME_MODEL} key of one name, for prefix queries. */
+  public static String namePrefix(String name) {
+    return name + SEPARATOR;
+  }
+
+  /** The internal repartition topic whose partitions hold this dimension's stores. */
+  public String repartitionTopic(String applicationId) {
+    return applicationId + "-usage-" + id + "-repartition";
+  }
+
+  public static UsageDimension byId(String id) {
+    for (UsageDimension d : values()) {
+      if (d.id.equals(id)) {
+        return d;
+      }
+    }
+    throw new IllegalArgumentException("unknown usage dimension " + id);
+  }
+
   /** Writes the key's fields ({@code model}, {@code name}) into a JSON object. */
   public void writeKeyFields(String key, ObjectNode out) {
     switch (this) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +33,8 @@ class ConfigLoaderTest {
     assertThat(config.usage().emitFinal()).isFalse();
     assertThat(config.requestMaxBytes()).isEqualTo(8 * 1024 * 1024);
     assertThat(config.limits().budgets()).isEmpty();
-    assertThat(config.httpPort()).isEqualTo(8080);
+    assertThat(config.http()).isEqualTo(new AppConfig.Http(8080, 32 * 1024 * 1024, 16));
+    assertThat(config.metrics()).isEqualTo(new AppConfig.MetricLabels(List.of(), 100, 64));
     assertThat(config.broker().port()).isEqualTo(9092);
     assertThat(config.broker().dataDir()).isEqualTo(Path.of("./data/kafka"));
     assertThat(config.kafka())
@@ -62,7 +64,7 @@ class ConfigLoaderTest {
 
     AppConfig config = ConfigLoader.load(file, env);
 
-    assertThat(config.httpPort()).isEqualTo(9100);
+    assertThat(config.http().port()).isEqualTo(9100);
     assertThat(config.topics().deadLetter()).isEqualTo("from-file.dlq");
     assertThat(config.kafka())
         .containsEntry("application.id", "from-env")

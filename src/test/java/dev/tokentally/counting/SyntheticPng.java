@@ -10,10 +10,10 @@ import java.util.zip.Deflater;
  * The deterministic PNG that jackin's {@code tools/image_tokens.py} {@code png(w, h)} builds for
  * its live image measurements: 8-bit RGB, row i holds bytes (i*7+j) % 256, filter 0, zlib level 1.
  */
-final class SyntheticPng {
+public final class SyntheticPng {
   private SyntheticPng() {}
 
-  static byte[] of(int width, int height) {
+  public static byte[] of(int width, int height) {
     byte[] raw = new byte[height * (1 + 3 * width)];
     int k = 0;
     for (int i = 0; i < height; i++) {

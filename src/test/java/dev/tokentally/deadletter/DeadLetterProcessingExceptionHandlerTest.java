@@ -92,6 +92,7 @@ class DeadLetterProcessingExceptionHandlerTest {
               new SourcePosition(CONFIG.topics().requests(), 2, 41, 1_700_000_000_000L),
               "claude-sonnet-4-5",
               "claude-sonnet-4-5",
+              "anthropic",
               "summarise",
               null,
               12,

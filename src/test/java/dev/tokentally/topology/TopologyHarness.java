@@ -5,6 +5,7 @@ import dev.tokentally.app.StreamsProperties;
 import dev.tokentally.config.AppConfig;
 import dev.tokentally.config.ConfigLoader;
 import dev.tokentally.enrich.RequestAssessor;
+import dev.tokentally.metrics.RequestMetrics;
 import dev.tokentally.request.RequestParser;
 import dev.tokentally.testing.RecordSchemas;
 import java.nio.charset.StandardCharsets;
@@ -33,8 +34,13 @@ final class TopologyHarness implements AutoCloseable {
   private final Map<String, TestOutputTopic<byte[], byte[]>> usage;
 
   TopologyHarness(Map<String, String> env) {
+    this(env, RequestMetrics.discarding());
+  }
+
+  TopologyHarness(Map<String, String> env, RequestMetrics metrics) {
     config = ConfigLoader.load(null, env);
     var props = StreamsProperties.of(config, "unused:9092");
+    props.put(RequestMetrics.CONFIG_KEY, metrics);
     RequestAssessor assessor =
         new RequestAssessor(
             new RequestParser(),
@@ -43,7 +49,8 @@ final class TopologyHarness implements AutoCloseable {
             config.requestMaxBytes());
     driver =
         new TopologyTestDriver(
-            TokentallyTopology.build(config.topics(), config.usage(), assessor, props), props);
+            TokentallyTopology.build(config.topics(), config.usage(), assessor, metrics, props),
+            props);
     var topics = config.topics();
     requests =
         driver.createInputTopic(

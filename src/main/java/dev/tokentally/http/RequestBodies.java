@@ -1,0 +1,104 @@
+package dev.tokentally.http;
+
+import dev.tokentally.deadletter.ErrorCode;
+import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads request bodies up to a size limit, and bounds the bytes held by all requests at once, so a
+ * burst of large bodies gets 503s instead of exhausting the heap. A body over the limit is refused
+ * from its Content-Length before it is read, or as soon as a chunked body passes the limit.
+ */
+final class RequestBodies {
+  private static final int CHUNK = 64 * 1024;
+
+  private final long maxBytes;
+  private final Semaphore inFlightKiB;
+
+  /**
+   * @param maxBytes largest body accepted
+   * @param maxInFlightBytes bytes all requests together may hold; at least {@code maxBytes}
+   */
+  RequestBodies(long maxBytes, long maxInFlightBytes) {
+    this.maxBytes = maxBytes;
+    this.inFlightKiB = new Semaphore((int) Math.min(Integer.MAX_VALUE, maxInFlightBytes / 1024));
+  }
+
+  long maxBytes() {
+    return maxBytes;
+  }
+
+  /** A body held in memory; {@link #close()} gives its bytes back to the in-flight budget. */
+  static final class Body implements AutoCloseable {
+    private final byte[] bytes;
+    private final Runnable release;
+
+    private Body(byte[] bytes, Runnable release) {
+      this.bytes = bytes;
+      this.release = release;
+    }
+
+    byte[] bytes() {
+      return bytes;
+    }
+
+    @Override
+    public void close() {
+      release.run();
+    }
+  }
+
+  Body read(Context ctx) {
+    long declared = ctx.contentLength();
+    if (declared > maxBytes) {
+      throw tooLarge(declared);
+    }
+    int heldKiB = 0;
+    try (InputStream in = ctx.req().getInputStream()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : CHUNK);
+      byte[] chunk = new byte[CHUNK];
+      long total = 0;
+      for (int n; (n = in.read(chunk)) > 0; ) {
+        total += n;
+        if (total > maxBytes) {
+          throw tooLarge(total);
+        }
+        int needKiB = (int) ((total + 1023) / 1024) - heldKiB;
+        if (needKiB > 0) {
+          if (!inFlightKiB.tryAcquire(needKiB, 2, TimeUnit.SECONDS)) {
+            throw HttpFailure.unavailable(
+                "too many large requests in flight; retry shortly (Retry-After)");
+          }
+          heldKiB += needKiB;
+        }
+        out.write(chunk, 0, n);
+      }
+      int held = heldKiB;
+      heldKiB = 0;
+      return new Body(out.toByteArray(), () -> inFlightKiB.release(held));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the request body", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw HttpFailure.unavailable("interrupted while waiting to read the request body");
+    } finally {
+      if (heldKiB > 0) {
+        inFlightKiB.release(heldKiB);
+      }
+    }
+  }
+
+  private HttpFailure tooLarge(long bytes) {
+    return new HttpFailure(
+        413,
+        ErrorCode.PAYLOAD_TOO_LARGE.code(),
+        "request body is larger than the limit of " + maxBytes + " bytes",
+        Map.of("bytes_at_least", bytes, "max_bytes", maxBytes));
+  }
+}

@@ -1,0 +1,182 @@
+package dev.tokentally.usage;
+
+import dev.tokentally.config.Durations;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.RangeQuery;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
+import org.apache.kafka.streams.query.WindowKeyQuery;
+import org.apache.kafka.streams.query.WindowRangeQuery;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * Reads this instance's usage stores through Interactive Queries v2, from active partitions only: a
+ * standby copy may lag, and reading it as well as the active one would count a key twice.
+ */
+public final class LocalUsageStores {
+  private final KafkaStreams streams;
+
+  public LocalUsageStores(KafkaStreams streams) {
+    this.streams = streams;
+  }
+
+  /** Why a store could not answer: restoring, rebalancing, moved or stopped. Worth a retry. */
+  public static final class Unavailable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Unavailable(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * @param partitions the partitions that answered
+   */
+  public record Answer(Set<Integer> partitions, List<UsageRow> rows) {}
+
+  /**
+   * @param partitions the partitions to read, each of which must be active here; null reads every
+   *     partition active here
+   */
+  public Answer query(UsageQuery q, Set<Integer> partitions) {
+    Set<Integer> answered = new TreeSet<>();
+    List<UsageRow> rows = new ArrayList<>();
+    if (q.allTime()) {
+      if (q.selector() == UsageQuery.Selector.KEY) {
+        KeyQuery<String, Object> query = KeyQuery.withKey(q.key());
+        forEachResult(
+            q,
+            query,
+            partitions,
+            (partition, value) -> {
+              answered.add(partition);
+              if (value != null) {
+                rows.add(row(q, q.key(), null, totals(value)));
+              }
+            });
+      } else {
+        RangeQuery<String, Object> query =
+            q.selector() == UsageQuery.Selector.PREFIX
+                ? RangeQuery.withRange(q.key(), successor(q.key()))
+                : RangeQuery.withNoBounds();
+        this.<KeyValueIterator<String, Object>>forEachResult(
+            q,
+            query,
+            partitions,
+            (partition, iterator) -> {
+              answered.add(partition);
+              try (iterator) {
+                iterator.forEachRemaining(
+                    kv -> {
+                      if (q.selects(kv.key)) {
+                        rows.add(row(q, kv.key, null, totals(kv.value)));
+                      }
+                    });
+              }
+            });
+      }
+    } else if (q.selector() == UsageQuery.Selector.KEY) {
+      WindowKeyQuery<String, Object> query =
+          WindowKeyQuery.withKeyAndWindowStartRange(q.key(), q.from(), q.to());
+      this.<WindowStoreIterator<Object>>forEachResult(
+          q,
+          query,
+          partitions,
+          (partition, iterator) -> {
+            answered.add(partition);
+            try (iterator) {
+              iterator.forEachRemaining(
+                  (KeyValue<Long, Object> kv) ->
+                      rows.add(row(q, q.key(), kv.key, totals(kv.value))));
+            }
+          });
+    } else {
+      WindowRangeQuery<String, Object> query =
+          WindowRangeQuery.withWindowStartRange(q.from(), q.to());
+      this.<KeyValueIterator<Windowed<String>, Object>>forEachResult(
+          q,
+          query,
+          partitions,
+          (partition, iterator) -> {
+            answered.add(partition);
+            try (iterator) {
+              iterator.forEachRemaining(
+                  kv -> {
+                    if (q.selects(kv.key.key())) {
+                      rows.add(row(q, kv.key.key(), kv.key.window().start(), totals(kv.value)));
+                    }
+                  });
+            }
+          });
+    }
+    return new Answer(answered, rows);
+  }
+
+  private interface PartitionResult<R> {
+    void accept(int partition, R result);
+  }
+
+  private <R> void forEachResult(
+      UsageQuery q, Query<R> query, Set<Integer> partitions, PartitionResult<R> consumer) {
+    StateQueryRequest<R> request = StateQueryRequest.inStore(q.storeName()).withQuery(query);
+    request = partitions == null ? request : request.withPartitions(partitions);
+    StateQueryResult<R> result;
+    try {
+      result = streams.query(request.requireActive());
+    } catch (InvalidStateStoreException e) {
+      throw new Unavailable(
+          "usage store " + q.storeName() + " cannot be queried: " + e.getMessage());
+    }
+    for (Map.Entry<Integer, QueryResult<R>> entry : result.getPartitionResults().entrySet()) {
+      QueryResult<R> r = entry.getValue();
+      if (r.isSuccess()) {
+        consumer.accept(entry.getKey(), r.getResult());
+      } else if (partitions != null
+          || r.getFailureReason() != org.apache.kafka.streams.query.FailureReason.NOT_ACTIVE) {
+        // A standby answers NOT_ACTIVE when every local partition was asked for; skip it then.
+        throw new Unavailable(
+            "usage store "
+                + q.storeName()
+                + " partition "
+                + entry.getKey()
+                + ": "
+                + r.getFailureReason()
+                + " "
+                + r.getFailureMessage());
+      }
+    }
+    if (partitions != null && !result.getPartitionResults().keySet().containsAll(partitions)) {
+      throw new Unavailable("usage store " + q.storeName() + " did not answer for " + partitions);
+    }
+  }
+
+  /** The smallest string above every string that starts with {@code prefix}. */
+  private static String successor(String prefix) {
+    int last = prefix.length() - 1;
+    return prefix.substring(0, last) + (char) (prefix.charAt(last) + 1);
+  }
+
+  private static UsageRow row(UsageQuery q, String key, Long windowStart, UsageTotals totals) {
+    Long end = windowStart == null ? null : windowStart + Durations.parse(q.window()).toMillis();
+    return new UsageRow(q.dimension(), key, q.window(), windowStart, end, totals);
+  }
+
+  /** DSL stores are timestamped; depending on the query type IQv2 may hand back the wrapper. */
+  private static UsageTotals totals(Object value) {
+    Object v = value instanceof ValueAndTimestamp<?> vt ? vt.value() : value;
+    return (UsageTotals) v;
+  }
+}
