@@ -10,6 +10,7 @@ import dev.tokentally.request.RequestParser;
 import dev.tokentally.usage.LocalUsageStores;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -63,8 +64,10 @@ public final class HttpService implements AutoCloseable {
                     usage.self(),
                     usage.settings().grace()),
                 usage.settings());
-    Timer.Builder timer =
-        Timer.builder("tokentally.http.requests").description("HTTP requests by route and status");
+    MeterProvider<Timer> timer =
+        Timer.builder("tokentally.http.requests")
+            .description("HTTP requests by route and status")
+            .withRegistry(registry);
 
     Javalin app =
         Javalin.create(
@@ -78,12 +81,11 @@ public final class HttpService implements AutoCloseable {
               config.requestLogger.http(
                   (ctx, ms) ->
                       timer
-                          .tags(
+                          .withTags(
                               "route",
                               String.valueOf(ctx.attributeMap().getOrDefault(ROUTE, "unmatched")),
                               "status",
                               String.valueOf(ctx.statusCode()))
-                          .register(registry)
                           .record(Duration.ofNanos((long) (ms * 1_000_000))));
 
               var routes = config.routes;

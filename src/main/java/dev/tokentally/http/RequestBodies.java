@@ -55,7 +55,7 @@ final class RequestBodies {
   }
 
   Body read(Context ctx) {
-    long declared = ctx.contentLength();
+    long declared = ctx.req().getContentLengthLong();
     if (declared > maxBytes) {
       throw tooLarge(declared);
     }

@@ -347,6 +347,13 @@ class CountEndpointsTest {
             });
 
     assertThat(count("http") - before).isEqualTo(3);
+    assertThat(
+            registry
+                .find("tokentally.http.requests")
+                .tags("route", "count", "status", "200")
+                .timer()
+                .count())
+        .isGreaterThanOrEqualTo(3);
   }
 
   private static double count(String source) {
