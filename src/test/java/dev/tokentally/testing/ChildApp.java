@@ -1,0 +1,140 @@
+package dev.tokentally.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged jar as a separate process, as operators run it, so a test can SIGKILL it. Its output
+ * is kept (and echoed with a prefix) for assertions on log lines.
+ */
+public final class ChildApp implements AutoCloseable {
+  private final ProcessBuilder builder;
+  private final String label;
+  private final List<String> output = new CopyOnWriteArrayList<>();
+  private Process process;
+
+  /**
+   * @param env added to a clean environment (inherited KAFKA_* and TOKENTALLY_* are removed)
+   */
+  public ChildApp(String label, Path workDir, String heap, Map<String, String> env) {
+    this.label = label;
+    builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap,
+                "-jar",
+                jar().toString())
+            .directory(workDir.toFile())
+            .redirectErrorStream(true);
+    builder
+        .environment()
+        .keySet()
+        .removeIf(k -> k.startsWith("KAFKA_") || k.startsWith("TOKENTALLY_"));
+    builder.environment().putAll(env);
+  }
+
+  public static Path jar() {
+    Path jar = Path.of(System.getProperty("tokentally.jar", "target/tokentally.jar"));
+    assertThat(jar).as("run ./mvnw package first").exists();
+    return jar.toAbsolutePath();
+  }
+
+  /** Starts the process and waits for the RUNNING line. */
+  public ChildApp start(Duration timeout) {
+    output.clear();
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Process mine = process;
+    Thread pump =
+        new Thread(
+            () -> {
+              try (BufferedReader reader =
+                  new BufferedReader(
+                      new InputStreamReader(mine.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                  output.add(line);
+                  System.out.println("[" + label + "] " + line);
+                }
+              } catch (IOException e) {
+                // the process died; its output ends here
+              }
+            },
+            label + "-output");
+    pump.setDaemon(true);
+    pump.start();
+    awaitLine("is RUNNING", timeout);
+    return this;
+  }
+
+  public void awaitLine(String fragment, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      if (output.stream().anyMatch(l -> l.contains(fragment))) {
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError(label + " exited with " + process.exitValue() + ": " + output);
+      }
+      sleep(100);
+    }
+    throw new AssertionError(label + ": no line with '" + fragment + "' within " + timeout);
+  }
+
+  /** SIGKILL: no shutdown hook, no commit, no leaving the group. */
+  public void kill() {
+    process.destroyForcibly();
+    waitFor();
+  }
+
+  /** SIGTERM: the normal way to stop; returns the exit code. */
+  public int stop() {
+    process.toHandle().destroy();
+    return waitFor();
+  }
+
+  private int waitFor() {
+    try {
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(label + " exited").isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+    return process.exitValue();
+  }
+
+  /** Every line printed since the last start. */
+  public List<String> output() {
+    return List.copyOf(output);
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+}
