@@ -89,7 +89,7 @@ public final class TopicIo {
   }
 
   /** A downstream consumer: its own group, from the beginning, committed records only. */
-  private static KafkaConsumer<byte[], byte[]> committedReader(String bootstrap) {
+  public static KafkaConsumer<byte[], byte[]> committedReader(String bootstrap) {
     Map<String, Object> conf =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,

@@ -1,0 +1,198 @@
+package dev.tokentally.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokentally.config.AppConfig;
+import dev.tokentally.config.ConfigLoader;
+import dev.tokentally.testing.ChildApp;
+import dev.tokentally.testing.FreePort;
+import dev.tokentally.testing.KraftTestKitBroker;
+import dev.tokentally.testing.MixedWorkload;
+import dev.tokentally.testing.TopicIo;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 6, scenario 1: the application is SIGKILLed at three random moments while records flow, and
+ * restarted each time. Afterwards every id is on the enriched or the dead-letter topic exactly once
+ * (read committed) and every all-time usage total equals what the input alone says.
+ *
+ * <p>CI runs 20,000 records at 2,000/s; the full run is {@code
+ * -Dtokentally.reliability.records=200000 -Dtokentally.reliability.rate=5000} (README,
+ * Reliability).
+ */
+class CrashLoopIT {
+  private static final int RECORDS = Integer.getInteger("tokentally.reliability.records", 20_000);
+  private static final int RATE = Integer.getInteger("tokentally.reliability.rate", 2_000);
+  private static final long SEED = Long.getLong("tokentally.reliability.seed", 42);
+  private static final int KILLS = 3;
+
+  private static KraftTestKitBroker broker;
+
+  @TempDir Path workDir;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = KraftTestKitBroker.start();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  @Test
+  void killedThreeTimesWhileRecordsFlowAndNothingIsLostOrDoubled() throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> env = new HashMap<>();
+    env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+    env.put("KAFKA_APPLICATION_ID", "tokentally-crash-" + suffix);
+    // Kept across restarts, as a persistent volume would be.
+    env.put("KAFKA_STATE_DIR", workDir.resolve("state").toString());
+    // A killed member never leaves the group; the broker's minimum session lets its partitions move
+    // after 6 s instead of 45.
+    env.put("KAFKA_SESSION_TIMEOUT_MS", "6000");
+    env.put("TOKENTALLY_HTTP_PORT", String.valueOf(FreePort.find()));
+    for (String topic :
+        List.of(
+            "requests",
+            "enriched",
+            "dlq",
+            "usage.by.model",
+            "usage.by.name",
+            "usage.by.name.model")) {
+      env.put("TOKENTALLY_TOPIC_" + topic.toUpperCase().replace('.', '_'), topic + "-" + suffix);
+    }
+    AppConfig config = ConfigLoader.load(null, env);
+    MixedWorkload workload = MixedWorkload.generate(RECORDS, config.topics());
+    Random random = new Random(SEED);
+
+    try (ChildApp app = new ChildApp("tokentally", workDir, "512m", env)) {
+      app.start(Duration.ofSeconds(60));
+      AtomicInteger sent = new AtomicInteger();
+      AtomicReference<Throwable> failed = new AtomicReference<>();
+      Thread producer =
+          new Thread(() -> produce(workload.records(), sent, failed), "paced-producer");
+      producer.start();
+
+      // Each kill lands at a random point of the output: after a random share of the records came
+      // out committed, so every kill interrupts processing, not an idle application.
+      double[] at = random.doubles(KILLS, 0.1, 0.9).sorted().toArray();
+      List<String> kills = new ArrayList<>();
+      try (OutputProgress progress =
+          new OutputProgress(
+              broker.bootstrapServers(),
+              List.of(config.topics().enriched(), config.topics().deadLetter()))) {
+        for (int k = 0; k < KILLS; k++) {
+          long target = (long) (at[k] * RECORDS);
+          progress.awaitAtLeast(target, Duration.ofSeconds(300));
+          app.kill();
+          kills.add(
+              String.format(
+                  "kill %d at %d of %d records out, %d sent",
+                  k + 1, progress.count(), RECORDS, sent.get()));
+          app.start(Duration.ofSeconds(90));
+        }
+      }
+      producer.join();
+      assertThat(failed.get()).isNull();
+      assertThat(sent.get()).isEqualTo(RECORDS);
+
+      workload.verify(broker.bootstrapServers(), Duration.ofSeconds(600));
+      System.out.printf(
+          "crash loop: %d records, %d SIGKILLs and restarts (%s), 0 duplicates, 0 lost%n",
+          RECORDS, KILLS, String.join("; ", kills));
+      assertThat(app.stop()).isZero();
+    }
+  }
+
+  /** Counts committed output records in the background, as a downstream reader sees them. */
+  private static final class OutputProgress implements AutoCloseable {
+    private final java.util.concurrent.atomic.AtomicLong count =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final Thread reader;
+    private volatile boolean running = true;
+
+    OutputProgress(String bootstrap, List<String> topics) {
+      reader =
+          new Thread(
+              () -> {
+                try (var consumer = TopicIo.committedReader(bootstrap)) {
+                  consumer.subscribe(topics);
+                  while (running) {
+                    count.addAndGet(consumer.poll(Duration.ofMillis(100)).count());
+                  }
+                }
+              },
+              "output-progress");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    long count() {
+      return count.get();
+    }
+
+    void awaitAtLeast(long target, Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (count.get() < target) {
+        assertThat(System.nanoTime()).as("output reached " + target).isLessThan(deadline);
+        Thread.sleep(20);
+      }
+    }
+
+    @Override
+    public void close() {
+      running = false;
+      try {
+        reader.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static void produce(
+      List<ProducerRecord<byte[], byte[]>> records,
+      AtomicInteger sent,
+      AtomicReference<Throwable> failed) {
+    int perTick = Math.max(1, RATE / 10);
+    try (KafkaProducer<byte[], byte[]> producer = TopicIo.producer(broker.bootstrapServers())) {
+      long next = System.nanoTime();
+      for (int i = 0; i < records.size(); i++) {
+        producer.send(
+            records.get(i),
+            (meta, e) -> {
+              if (e != null) {
+                failed.compareAndSet(null, e);
+              }
+            });
+        sent.incrementAndGet();
+        if (i % perTick == perTick - 1) {
+          next += 100_000_000L;
+          long sleep = next - System.nanoTime();
+          if (sleep > 0) {
+            Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+          }
+        }
+      }
+      producer.flush();
+    } catch (Throwable t) {
+      failed.compareAndSet(null, t);
+    }
+  }
+}
