@@ -1,13 +1,14 @@
 package dev.tokentally.usage;
 
-import dev.tokentally.config.Durations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.query.KeyQuery;
@@ -52,85 +53,94 @@ public final class LocalUsageStores {
    *     partition active here
    */
   public Answer query(UsageQuery q, Set<Integer> partitions) {
-    Set<Integer> answered = new TreeSet<>();
     List<UsageRow> rows = new ArrayList<>();
-    if (q.allTime()) {
-      if (q.selector() == UsageQuery.Selector.KEY) {
-        KeyQuery<String, Object> query = KeyQuery.withKey(q.key());
-        forEachResult(
-            q,
-            query,
-            partitions,
-            (partition, value) -> {
-              answered.add(partition);
-              if (value != null) {
-                rows.add(row(q, q.key(), null, totals(value)));
-              }
-            });
-      } else {
-        RangeQuery<String, Object> query =
-            q.selector() == UsageQuery.Selector.PREFIX
-                ? RangeQuery.withRange(q.key(), successor(q.key()))
-                : RangeQuery.withNoBounds();
-        this.<KeyValueIterator<String, Object>>forEachResult(
-            q,
-            query,
-            partitions,
-            (partition, iterator) -> {
-              answered.add(partition);
-              try (iterator) {
-                iterator.forEachRemaining(
-                    kv -> {
-                      if (q.selects(kv.key)) {
-                        rows.add(row(q, kv.key, null, totals(kv.value)));
-                      }
-                    });
-              }
-            });
-      }
+    long size = q.windowMillis();
+    Set<Integer> answered;
+    if (q.allTime() && q.selector() == UsageQuery.Selector.KEY) {
+      KeyQuery<String, Object> query = KeyQuery.withKey(q.key());
+      answered =
+          forEachResult(
+              q,
+              query,
+              partitions,
+              value -> {
+                if (value != null) {
+                  rows.add(row(q, q.key(), null, size, value));
+                }
+              });
+    } else if (q.allTime()) {
+      RangeQuery<String, Object> query =
+          q.selector() == UsageQuery.Selector.PREFIX
+              ? RangeQuery.withRange(q.key(), successor(q.key()))
+              : RangeQuery.withNoBounds();
+      answered =
+          this.<KeyValueIterator<String, Object>>forEachResult(
+              q,
+              query,
+              partitions,
+              iterator ->
+                  drain(
+                      iterator,
+                      q,
+                      key -> key,
+                      (key, value) -> rows.add(row(q, key, null, size, value))));
     } else if (q.selector() == UsageQuery.Selector.KEY) {
       WindowKeyQuery<String, Object> query =
           WindowKeyQuery.withKeyAndWindowStartRange(q.key(), q.from(), q.to());
-      this.<WindowStoreIterator<Object>>forEachResult(
-          q,
-          query,
-          partitions,
-          (partition, iterator) -> {
-            answered.add(partition);
-            try (iterator) {
-              iterator.forEachRemaining(
-                  (KeyValue<Long, Object> kv) ->
-                      rows.add(row(q, q.key(), kv.key, totals(kv.value))));
-            }
-          });
+      answered =
+          this.<WindowStoreIterator<Object>>forEachResult(
+              q,
+              query,
+              partitions,
+              iterator ->
+                  drain(
+                      iterator,
+                      q,
+                      start -> q.key(),
+                      (start, value) -> rows.add(row(q, q.key(), start, size, value))));
     } else {
       WindowRangeQuery<String, Object> query =
           WindowRangeQuery.withWindowStartRange(q.from(), q.to());
-      this.<KeyValueIterator<Windowed<String>, Object>>forEachResult(
-          q,
-          query,
-          partitions,
-          (partition, iterator) -> {
-            answered.add(partition);
-            try (iterator) {
-              iterator.forEachRemaining(
-                  kv -> {
-                    if (q.selects(kv.key.key())) {
-                      rows.add(row(q, kv.key.key(), kv.key.window().start(), totals(kv.value)));
-                    }
-                  });
-            }
-          });
+      answered =
+          this.<KeyValueIterator<Windowed<String>, Object>>forEachResult(
+              q,
+              query,
+              partitions,
+              iterator ->
+                  drain(
+                      iterator,
+                      q,
+                      Windowed::key,
+                      (windowed, value) ->
+                          rows.add(
+                              row(q, windowed.key(), windowed.window().start(), size, value))));
     }
     return new Answer(answered, rows);
   }
 
-  private interface PartitionResult<R> {
-    void accept(int partition, R result);
+  /** Reads a store iterator to the end and closes it, keeping the entries the query selects. */
+  private static <K> void drain(
+      KeyValueIterator<K, Object> iterator,
+      UsageQuery q,
+      Function<K, String> keyOf,
+      BiConsumer<K, Object> keep) {
+    try (iterator) {
+      iterator.forEachRemaining(
+          kv -> {
+            if (q.selects(keyOf.apply(kv.key))) {
+              keep.accept(kv.key, kv.value);
+            }
+          });
+    }
   }
 
-  private <R> void forEachResult(
-      UsageQuery q, Query<R> query, Set<Integer> partitions, PartitionResult<R> consumer) {
+  /**
+   * Runs {@code query} and hands each partition's result to {@code consumer}.
+   *
+   * @return the partitions that answered
+   */
+  private <R> Set<Integer> forEachResult(
+      UsageQuery q, Query<R> query, Set<Integer> partitions, Consumer<R> consumer) {
     StateQueryRequest<R> request = StateQueryRequest.inStore(q.storeName()).withQuery(query);
     request = partitions == null ? request : request.withPartitions(partitions);
     StateQueryResult<R> result;
@@ -140,10 +150,12 @@ public final class LocalUsageStores {
       throw new Unavailable(
           "usage store " + q.storeName() + " cannot be queried: " + e.getMessage());
     }
+    Set<Integer> answered = new TreeSet<>();
     for (Map.Entry<Integer, QueryResult<R>> entry : result.getPartitionResults().entrySet()) {
       QueryResult<R> r = entry.getValue();
       if (r.isSuccess()) {
-        consumer.accept(entry.getKey(), r.getResult());
+        consumer.accept(r.getResult());
+        answered.add(entry.getKey());
       } else if (partitions != null
           || r.getFailureReason() != org.apache.kafka.streams.query.FailureReason.NOT_ACTIVE) {
         // A standby answers NOT_ACTIVE when every local partition was asked for; skip it then.
@@ -161,6 +173,7 @@ public final class LocalUsageStores {
     if (partitions != null && !result.getPartitionResults().keySet().containsAll(partitions)) {
       throw new Unavailable("usage store " + q.storeName() + " did not answer for " + partitions);
     }
+    return answered;
   }
 
   /** The smallest string above every string that starts with {@code prefix}. */
@@ -169,9 +182,10 @@ public final class LocalUsageStores {
     return prefix.substring(0, last) + (char) (prefix.charAt(last) + 1);
   }
 
-  private static UsageRow row(UsageQuery q, String key, Long windowStart, UsageTotals totals) {
-    Long end = windowStart == null ? null : windowStart + Durations.parse(q.window()).toMillis();
-    return new UsageRow(q.dimension(), key, q.window(), windowStart, end, totals);
+  private static UsageRow row(
+      UsageQuery q, String key, Long windowStart, long windowMillis, Object value) {
+    Long end = windowStart == null ? null : windowStart + windowMillis;
+    return new UsageRow(q.dimension(), key, q.window(), windowStart, end, totals(value));
   }
 
   /** DSL stores are timestamped; depending on the query type IQv2 may hand back the wrapper. */

@@ -1,5 +1,6 @@
 package dev.tokentally.usage;
 
+import dev.tokentally.config.Durations;
 import java.time.Instant;
 
 /**
@@ -23,6 +24,11 @@ public record UsageQuery(
     ALL,
     KEY,
     PREFIX
+  }
+
+  /** The window's length; 0 for all-time totals. */
+  public long windowMillis() {
+    return allTime() ? 0 : Durations.parse(window).toMillis();
   }
 
   public boolean allTime() {
