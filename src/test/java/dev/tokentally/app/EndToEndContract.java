@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokentally.config.AppConfig;
 import dev.tokentally.config.ConfigLoader;
+import dev.tokentally.testing.AppEnvironment;
 import dev.tokentally.testing.KafkaBackend;
 import dev.tokentally.testing.MixedWorkload;
 import dev.tokentally.testing.TopicIo;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.streams.KafkaStreams;
@@ -34,21 +33,8 @@ abstract class EndToEndContract {
   void shouldWriteEveryRecordExactlyOnceAndCountEachAcceptedOneOnceInTheUsageTotals() {
     String bootstrap = backend().bootstrapServers();
     String suffix = UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> env = new HashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-    env.put("KAFKA_APPLICATION_ID", "tokentally-it-" + suffix);
-    env.put("KAFKA_STATE_DIR", stateDir.toString());
+    Map<String, String> env = AppEnvironment.on(bootstrap, "tokentally-it-" + suffix, stateDir);
     env.put("TOKENTALLY_HTTP_PORT", "0");
-    for (String topic :
-        List.of(
-            "requests",
-            "enriched",
-            "dlq",
-            "usage.by.model",
-            "usage.by.name",
-            "usage.by.name.model")) {
-      env.put("TOKENTALLY_TOPIC_" + topic.toUpperCase().replace('.', '_'), topic + "-" + suffix);
-    }
     AppConfig config = ConfigLoader.load(null, env);
     MixedWorkload workload = MixedWorkload.generate(RECORDS, config.topics());
 

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokentally.testing.ChildApp;
 import dev.tokentally.testing.FreePort;
 import dev.tokentally.testing.TopicIo;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,11 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,158 +34,98 @@ class RunCommandIT {
           + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello, Claude\"}]}";
 
   @TempDir Path workDir;
-  private Process process;
-  private final List<String> output = new CopyOnWriteArrayList<>();
-
-  @AfterEach
-  void killLeftovers() {
-    if (process != null && process.isAlive()) {
-      process.destroyForcibly();
-    }
-  }
 
   @Test
   void shouldStartWithAnEmbeddedBrokerCountAndStopCleanlyOnSigterm() throws Exception {
     int brokerPort = FreePort.find();
     int httpPort = FreePort.find();
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-jar",
-                jar().toString())
-            .directory(workDir.toFile())
-            .redirectErrorStream(true);
-    builder
-        .environment()
-        .keySet()
-        .removeIf(k -> k.startsWith("KAFKA_") || k.startsWith("TOKENTALLY_"));
-    builder.environment().put("TOKENTALLY_BROKER_PORT", Integer.toString(brokerPort));
-    builder
-        .environment()
-        .put("TOKENTALLY_BROKER_CONTROLLER_PORT", Integer.toString(FreePort.find()));
-    builder.environment().put("TOKENTALLY_HTTP_PORT", Integer.toString(httpPort));
-
-    long started = System.nanoTime();
-    process = builder.start();
-    Thread pump = new Thread(this::pumpOutput, "child-output");
-    pump.setDaemon(true);
-    pump.start();
+    Map<String, String> env =
+        Map.of(
+            "TOKENTALLY_BROKER_PORT", Integer.toString(brokerPort),
+            "TOKENTALLY_BROKER_CONTROLLER_PORT", Integer.toString(FreePort.find()),
+            "TOKENTALLY_HTTP_PORT", Integer.toString(httpPort));
     String bootstrap = "localhost:" + brokerPort;
 
-    awaitLine("is RUNNING", Duration.ofSeconds(30));
-    Duration startup = Duration.ofNanos(System.nanoTime() - started);
-    assertThat(startup).isLessThan(Duration.ofSeconds(30));
-    assertThat(Files.isDirectory(workDir.resolve("data/kafka"))).isTrue();
-    assertThat(httpGet(httpPort, "/health/ready")).isEqualTo(200);
-    assertThat(httpGet(httpPort, "/health/live")).isEqualTo(200);
+    try (ChildApp app = new ChildApp("tokentally", workDir, "512m", env)) {
+      long started = System.nanoTime();
+      app.start(Duration.ofSeconds(30));
+      Duration startup = Duration.ofNanos(System.nanoTime() - started);
+      assertThat(startup).isLessThan(Duration.ofSeconds(30));
+      assertThat(Files.isDirectory(workDir.resolve("data/kafka"))).isTrue();
+      assertThat(httpGet(httpPort, "/health/ready")).isEqualTo(200);
+      assertThat(httpGet(httpPort, "/health/live")).isEqualTo(200);
 
-    long produced = System.nanoTime();
-    TopicIo.send(
-        bootstrap,
-        List.of(
-            new ProducerRecord<>(
-                "llm.requests", key("a-1"), ANTHROPIC_BODY.getBytes(StandardCharsets.UTF_8)),
-            new ProducerRecord<>(
-                "llm.requests", key("bad-1"), "<html>oops".getBytes(StandardCharsets.UTF_8))));
-    List<ConsumerRecord<byte[], byte[]>> out =
-        TopicIo.readCommitted(
-            bootstrap,
-            List.of("llm.requests.enriched", "llm.requests.dlq"),
-            2,
-            Duration.ofSeconds(5),
-            Duration.ZERO);
-    Duration roundTrip = Duration.ofNanos(System.nanoTime() - produced);
+      long produced = System.nanoTime();
+      TopicIo.send(
+          bootstrap,
+          List.of(
+              new ProducerRecord<>(
+                  "llm.requests", key("a-1"), ANTHROPIC_BODY.getBytes(StandardCharsets.UTF_8)),
+              new ProducerRecord<>(
+                  "llm.requests", key("bad-1"), "<html>oops".getBytes(StandardCharsets.UTF_8))));
+      List<ConsumerRecord<byte[], byte[]>> out =
+          TopicIo.readCommitted(
+              bootstrap,
+              List.of("llm.requests.enriched", "llm.requests.dlq"),
+              2,
+              Duration.ofSeconds(5),
+              Duration.ZERO);
+      Duration roundTrip = Duration.ofNanos(System.nanoTime() - produced);
 
-    assertThat(out).hasSize(2);
-    for (ConsumerRecord<byte[], byte[]> record : out) {
-      JsonNode value = MAPPER.readTree(record.value());
-      if (record.topic().equals("llm.requests.enriched")) {
-        assertThat(value.get("input_tokens").isInt()).isTrue();
-        assertThat(value.get("input_tokens").asInt()).isEqualTo(14);
-      } else {
-        assertThat(value.at("/error/code").asText()).isEqualTo("invalid_json");
-        assertThat(value.at("/meta/payload").asText()).isEqualTo("<html>oops");
+      assertThat(out).hasSize(2);
+      for (ConsumerRecord<byte[], byte[]> record : out) {
+        JsonNode value = MAPPER.readTree(record.value());
+        if (record.topic().equals("llm.requests.enriched")) {
+          assertThat(value.get("input_tokens").isInt()).isTrue();
+          assertThat(value.get("input_tokens").asInt()).isEqualTo(14);
+        } else {
+          assertThat(value.at("/error/code").asText()).isEqualTo("invalid_json");
+          assertThat(value.at("/meta/payload").asText()).isEqualTo("<html>oops");
+        }
       }
+      assertThat(roundTrip).isLessThan(Duration.ofSeconds(5));
+      String metrics = httpBody(httpPort, "/metrics");
+      assertThat(metrics)
+          .contains("tokentally_count_cache_lookups_total{result=\"miss\"}")
+          .contains("tokentally_count_cache_capacity 65536.0");
+
+      // SIGTERM, as orchestrators stop services.
+      long stopping = System.nanoTime();
+      int exit = app.stop();
+      Duration shutdown = Duration.ofNanos(System.nanoTime() - stopping);
+
+      assertThat(shutdown).as("exited within 15 s").isLessThan(Duration.ofSeconds(15));
+      assertThat(exit).isZero();
+      assertThat(app.output())
+          .noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception"));
+      assertThat(app.output()).anyMatch(line -> line.contains("stopped"));
+      System.out.printf(
+          "run command: startup %d ms, produce-to-output %d ms, SIGTERM-to-exit %d ms%n",
+          startup.toMillis(), roundTrip.toMillis(), shutdown.toMillis());
+
+      // A restart reuses ./data/kafka: the earlier records are still there and new ones flow.
+      app.start(Duration.ofSeconds(30));
+      TopicIo.send(
+          bootstrap,
+          List.of(
+              new ProducerRecord<>(
+                  "llm.requests", key("a-2"), ANTHROPIC_BODY.getBytes(StandardCharsets.UTF_8))));
+      List<ConsumerRecord<byte[], byte[]>> afterRestart =
+          TopicIo.readCommitted(
+              bootstrap,
+              List.of("llm.requests.enriched"),
+              2,
+              Duration.ofSeconds(10),
+              Duration.ZERO);
+      assertThat(afterRestart)
+          .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+          .containsExactlyInAnyOrder("a-1", "a-2");
+      assertThat(app.stop()).isZero();
     }
-    assertThat(roundTrip).isLessThan(Duration.ofSeconds(5));
-    String metrics = httpBody(httpPort, "/metrics");
-    assertThat(metrics)
-        .contains("tokentally_count_cache_lookups_total{result=\"miss\"}")
-        .contains("tokentally_count_cache_capacity 65536.0");
-
-    long stopping = System.nanoTime();
-    // SIGTERM. Not Process.destroy(), which also closes our end of its output and loses the
-    // shutdown log lines this test checks.
-    process.toHandle().destroy();
-    assertThat(process.waitFor(15, TimeUnit.SECONDS)).as("exited within 15 s").isTrue();
-    Duration shutdown = Duration.ofNanos(System.nanoTime() - stopping);
-    pump.join(2_000);
-
-    assertThat(process.exitValue()).isZero();
-    assertThat(output).noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception"));
-    assertThat(output).anyMatch(line -> line.contains("stopped"));
-    System.out.printf(
-        "run command: startup %d ms, produce-to-output %d ms, SIGTERM-to-exit %d ms%n",
-        startup.toMillis(), roundTrip.toMillis(), shutdown.toMillis());
-
-    // A restart reuses ./data/kafka: the earlier records are still there and new ones flow.
-    output.clear();
-    process = builder.start();
-    Thread again = new Thread(this::pumpOutput, "child-output-2");
-    again.setDaemon(true);
-    again.start();
-    awaitLine("is RUNNING", Duration.ofSeconds(30));
-    TopicIo.send(
-        bootstrap,
-        List.of(
-            new ProducerRecord<>(
-                "llm.requests", key("a-2"), ANTHROPIC_BODY.getBytes(StandardCharsets.UTF_8))));
-    List<ConsumerRecord<byte[], byte[]>> afterRestart =
-        TopicIo.readCommitted(
-            bootstrap, List.of("llm.requests.enriched"), 2, Duration.ofSeconds(10), Duration.ZERO);
-    assertThat(afterRestart)
-        .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
-        .containsExactlyInAnyOrder("a-1", "a-2");
-    process.toHandle().destroy();
-    assertThat(process.waitFor(15, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isZero();
-  }
-
-  private static Path jar() {
-    Path jar = Path.of(System.getProperty("tokentally.jar", "target/tokentally.jar"));
-    assertThat(jar).as("run ./mvnw package first").exists();
-    return jar.toAbsolutePath();
   }
 
   private static byte[] key(String id) {
     return id.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private void pumpOutput() {
-    try (BufferedReader reader =
-        new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        output.add(line);
-        System.out.println("[tokentally] " + line);
-      }
-    } catch (IOException e) {
-      // The process ended; nothing more to read.
-    }
-  }
-
-  private void awaitLine(String fragment, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (output.stream().anyMatch(l -> l.contains(fragment))) {
-        return;
-      }
-      assertThat(process.isAlive()).as("tokentally exited early: %s", output).isTrue();
-      Thread.sleep(100);
-    }
-    throw new AssertionError(
-        "no line containing '" + fragment + "' within " + timeout + ": " + output);
   }
 
   private static String httpBody(int port, String path) throws IOException, InterruptedException {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokentally.app.Application;
 import dev.tokentally.config.AppConfig;
 import dev.tokentally.config.ConfigLoader;
+import dev.tokentally.testing.AppEnvironment;
 import dev.tokentally.testing.FreePort;
 import dev.tokentally.testing.KraftTestKitBroker;
 import dev.tokentally.testing.PrometheusText;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -64,23 +64,12 @@ class UsageQueriesKraftIT {
   }
 
   private AppConfig config(String suffix, String instance, int port) {
-    Map<String, String> env = new HashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-    env.put("KAFKA_APPLICATION_ID", "tokentally-iq-" + suffix);
-    env.put("KAFKA_STATE_DIR", stateDirs.resolve(instance).toString());
+    Map<String, String> env =
+        AppEnvironment.on(
+            broker.bootstrapServers(), "tokentally-iq-" + suffix, stateDirs.resolve(instance));
     env.put("KAFKA_APPLICATION_SERVER", "localhost:" + port);
     env.put("TOKENTALLY_HTTP_PORT", String.valueOf(port));
     env.put("TOKENTALLY_TOPICS_PARTITIONS", "4");
-    for (String topic :
-        List.of(
-            "requests",
-            "enriched",
-            "dlq",
-            "usage.by.model",
-            "usage.by.name",
-            "usage.by.name.model")) {
-      env.put("TOKENTALLY_TOPIC_" + topic.toUpperCase().replace('.', '_'), topic + "-" + suffix);
-    }
     return ConfigLoader.load(null, env);
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokentally.config.AppConfig;
 import dev.tokentally.config.ConfigLoader;
+import dev.tokentally.testing.AppEnvironment;
 import dev.tokentally.testing.ChildApp;
 import dev.tokentally.testing.FreePort;
 import dev.tokentally.testing.KraftTestKitBroker;
@@ -12,7 +13,6 @@ import dev.tokentally.testing.TopicIo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -58,25 +58,14 @@ class CrashLoopIT {
   @Test
   void killedThreeTimesWhileRecordsFlowAndNothingIsLostOrDoubled() throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> env = new HashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-    env.put("KAFKA_APPLICATION_ID", "tokentally-crash-" + suffix);
-    // Kept across restarts, as a persistent volume would be.
-    env.put("KAFKA_STATE_DIR", workDir.resolve("state").toString());
+    // The state directory is kept across restarts, as a persistent volume would be.
+    Map<String, String> env =
+        AppEnvironment.on(
+            broker.bootstrapServers(), "tokentally-crash-" + suffix, workDir.resolve("state"));
     // A killed member never leaves the group; the broker's minimum session lets its partitions move
     // after 6 s instead of 45.
     env.put("KAFKA_SESSION_TIMEOUT_MS", "6000");
     env.put("TOKENTALLY_HTTP_PORT", String.valueOf(FreePort.find()));
-    for (String topic :
-        List.of(
-            "requests",
-            "enriched",
-            "dlq",
-            "usage.by.model",
-            "usage.by.name",
-            "usage.by.name.model")) {
-      env.put("TOKENTALLY_TOPIC_" + topic.toUpperCase().replace('.', '_'), topic + "-" + suffix);
-    }
     AppConfig config = ConfigLoader.load(null, env);
     MixedWorkload workload = MixedWorkload.generate(RECORDS, config.topics());
     Random random = new Random(SEED);

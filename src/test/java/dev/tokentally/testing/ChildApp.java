@@ -24,6 +24,7 @@ public final class ChildApp implements AutoCloseable {
   private final String label;
   private final List<String> output = new CopyOnWriteArrayList<>();
   private Process process;
+  private Thread pump;
 
   /**
    * @param env added to a clean environment (inherited KAFKA_* and TOKENTALLY_* are removed)
@@ -60,7 +61,7 @@ public final class ChildApp implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     Process mine = process;
-    Thread pump =
+    pump =
         new Thread(
             () -> {
               try (BufferedReader reader =
@@ -107,9 +108,11 @@ public final class ChildApp implements AutoCloseable {
     return waitFor();
   }
 
+  /** Waits for the exit and for the last output lines, which arrive after it. */
   private int waitFor() {
     try {
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(label + " exited").isTrue();
+      pump.join(2_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
