@@ -1,18 +1,21 @@
 package dev.tokentally;
 
 import dev.tokentally.app.Application;
+import dev.tokentally.broker.EmbeddedBroker;
 import dev.tokentally.config.ConfigException;
 import dev.tokentally.config.ConfigLoader;
 import dev.tokentally.counting.CountCommand;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Command-line entry point: {@code run} (the default) and {@code count}. */
+/** Command-line entry point: {@code run} (the default), {@code broker} and {@code count}. */
 public final class Main {
   static final String USAGE =
       """
@@ -22,6 +25,10 @@ public final class Main {
         run [--config FILE]   Count the input tokens of LLM requests on Kafka (the default).
                               Without KAFKA_BOOTSTRAP_SERVERS it starts a single-node Kafka
                               broker on localhost:9092 with its data under ./data/kafka.
+        broker [--config FILE]
+                              Run only the single-node Kafka broker that run starts when no
+                              cluster is configured (TOKENTALLY_BROKER_* settings), e.g. to
+                              run several tokentally instances against one local broker.
         count [--model M] [--api anthropic|gemini] FILE...
                               Count request bodies from files (- reads stdin; .jsonl counts
                               one body per line) and print the vendor's count response, e.g.
@@ -33,6 +40,7 @@ public final class Main {
       """;
 
   private static final Logger log = LoggerFactory.getLogger(Main.class);
+  private static final Duration BROKER_READY_TIMEOUT = Duration.ofSeconds(60);
 
   private Main() {}
 
@@ -45,23 +53,42 @@ public final class Main {
     }
     switch (command) {
       case "run" -> run(rest);
+      case "broker" -> broker(rest);
       case "count" -> System.exit(CountCommand.run(rest, System.in, System.out, System.err));
       default -> fail(System.err, "unknown command '" + command + "'");
     }
   }
 
   private static void run(List<String> args) {
+    Path configFile = configFile("run", args);
+    serveUntilStopped(() -> Application.start(ConfigLoader.load(configFile, System.getenv())));
+  }
+
+  private static void broker(List<String> args) {
+    Path configFile = configFile("broker", args);
+    serveUntilStopped(
+        () ->
+            EmbeddedBroker.start(
+                ConfigLoader.load(configFile, System.getenv()).broker(), BROKER_READY_TIMEOUT));
+  }
+
+  private static Path configFile(String command, List<String> args) {
     Path configFile = null;
     for (int i = 0; i < args.size(); i++) {
       if (args.get(i).equals("--config") && i + 1 < args.size()) {
         configFile = Path.of(args.get(++i));
       } else {
-        fail(System.err, "unknown option '" + args.get(i) + "' for run");
+        fail(System.err, "unknown option '" + args.get(i) + "' for " + command);
       }
     }
-    Application app;
+    return configFile;
+  }
+
+  /** Starts a service, then holds the main thread until SIGTERM or Ctrl-C closes it. */
+  private static void serveUntilStopped(Supplier<? extends AutoCloseable> starter) {
+    AutoCloseable app;
     try {
-      app = Application.start(ConfigLoader.load(configFile, System.getenv()));
+      app = starter.get();
     } catch (ConfigException e) {
       fail(System.err, e.getMessage());
       return;
@@ -85,7 +112,11 @@ public final class Main {
             new Thread(
                 () -> {
                   log.info("shutdown requested");
-                  app.close();
+                  try {
+                    app.close();
+                  } catch (Exception e) {
+                    log.error("shutdown failed: {}", e.toString());
+                  }
                   stopped.countDown();
                   // SIGTERM and Ctrl-C are the normal way to stop a service: report success
                   // instead of the JVM's 143/130, which orchestrators would count as a crash.

@@ -9,7 +9,8 @@ import dev.tokentally.testing.ChildApp;
 import dev.tokentally.testing.FreePort;
 import dev.tokentally.testing.KraftTestKitBroker;
 import dev.tokentally.testing.MixedWorkload;
-import dev.tokentally.testing.TopicIo;
+import dev.tokentally.testing.OutputProgress;
+import dev.tokentally.testing.PacedProducer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,10 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,11 +69,8 @@ class CrashLoopIT {
 
     try (ChildApp app = new ChildApp("tokentally", workDir, "512m", env)) {
       app.start(Duration.ofSeconds(60));
-      AtomicInteger sent = new AtomicInteger();
-      AtomicReference<Throwable> failed = new AtomicReference<>();
-      Thread producer =
-          new Thread(() -> produce(workload.records(), sent, failed), "paced-producer");
-      producer.start();
+      PacedProducer producer =
+          PacedProducer.start(broker.bootstrapServers(), workload.records(), RATE);
 
       // Each kill lands at a random point of the output: after a random share of the records came
       // out committed, so every kill interrupts processing, not an idle application.
@@ -93,95 +87,18 @@ class CrashLoopIT {
           kills.add(
               String.format(
                   "kill %d at %d of %d records out, %d sent",
-                  k + 1, progress.count(), RECORDS, sent.get()));
+                  k + 1, progress.count(), RECORDS, producer.sent()));
           app.start(Duration.ofSeconds(90));
         }
       }
-      producer.join();
-      assertThat(failed.get()).isNull();
-      assertThat(sent.get()).isEqualTo(RECORDS);
+      producer.awaitDone();
+      assertThat(producer.sent()).isEqualTo(RECORDS);
 
       workload.verify(broker.bootstrapServers(), Duration.ofSeconds(600));
       System.out.printf(
           "crash loop: %d records, %d SIGKILLs and restarts (%s), 0 duplicates, 0 lost%n",
           RECORDS, KILLS, String.join("; ", kills));
       assertThat(app.stop()).isZero();
-    }
-  }
-
-  /** Counts committed output records in the background, as a downstream reader sees them. */
-  private static final class OutputProgress implements AutoCloseable {
-    private final java.util.concurrent.atomic.AtomicLong count =
-        new java.util.concurrent.atomic.AtomicLong();
-    private final Thread reader;
-    private volatile boolean running = true;
-
-    OutputProgress(String bootstrap, List<String> topics) {
-      reader =
-          new Thread(
-              () -> {
-                try (var consumer = TopicIo.committedReader(bootstrap)) {
-                  consumer.subscribe(topics);
-                  while (running) {
-                    count.addAndGet(consumer.poll(Duration.ofMillis(100)).count());
-                  }
-                }
-              },
-              "output-progress");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    long count() {
-      return count.get();
-    }
-
-    void awaitAtLeast(long target, Duration timeout) throws InterruptedException {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (count.get() < target) {
-        assertThat(System.nanoTime()).as("output reached " + target).isLessThan(deadline);
-        Thread.sleep(20);
-      }
-    }
-
-    @Override
-    public void close() {
-      running = false;
-      try {
-        reader.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private static void produce(
-      List<ProducerRecord<byte[], byte[]>> records,
-      AtomicInteger sent,
-      AtomicReference<Throwable> failed) {
-    int perTick = Math.max(1, RATE / 10);
-    try (KafkaProducer<byte[], byte[]> producer = TopicIo.producer(broker.bootstrapServers())) {
-      long next = System.nanoTime();
-      for (int i = 0; i < records.size(); i++) {
-        producer.send(
-            records.get(i),
-            (meta, e) -> {
-              if (e != null) {
-                failed.compareAndSet(null, e);
-              }
-            });
-        sent.incrementAndGet();
-        if (i % perTick == perTick - 1) {
-          next += 100_000_000L;
-          long sleep = next - System.nanoTime();
-          if (sleep > 0) {
-            Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
-          }
-        }
-      }
-      producer.flush();
-    } catch (Throwable t) {
-      failed.compareAndSet(null, t);
     }
   }
 }

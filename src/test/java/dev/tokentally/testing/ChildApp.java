@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 public final class ChildApp implements AutoCloseable {
   private final ProcessBuilder builder;
   private final String label;
+  private final String readyLine;
   private final List<String> output = new CopyOnWriteArrayList<>();
   private Process process;
   private Thread pump;
@@ -30,13 +31,33 @@ public final class ChildApp implements AutoCloseable {
    * @param env added to a clean environment (inherited KAFKA_* and TOKENTALLY_* are removed)
    */
   public ChildApp(String label, Path workDir, String heap, Map<String, String> env) {
+    this(label, workDir, heap, env, "run", "is RUNNING");
+  }
+
+  /**
+   * The jar's {@code broker} command: a single-node KRaft broker that keeps its log in {@code
+   * TOKENTALLY_BROKER_DATA_DIR}, so a test can stop and restart it on the same ports and data.
+   */
+  public static ChildApp broker(String label, Path workDir, Map<String, String> env) {
+    return new ChildApp(label, workDir, "1g", env, "broker", "embedded Kafka broker ready");
+  }
+
+  private ChildApp(
+      String label,
+      Path workDir,
+      String heap,
+      Map<String, String> env,
+      String command,
+      String readyLine) {
     this.label = label;
+    this.readyLine = readyLine;
     builder =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap,
                 "-jar",
-                jar().toString())
+                jar().toString(),
+                command)
             .directory(workDir.toFile())
             .redirectErrorStream(true);
     builder
@@ -52,7 +73,7 @@ public final class ChildApp implements AutoCloseable {
     return jar.toAbsolutePath();
   }
 
-  /** Starts the process and waits for the RUNNING line. */
+  /** Starts the process and waits for its ready line (the app's RUNNING, the broker's ready). */
   public ChildApp start(Duration timeout) {
     output.clear();
     try {
@@ -78,7 +99,7 @@ public final class ChildApp implements AutoCloseable {
             label + "-output");
     pump.setDaemon(true);
     pump.start();
-    awaitLine("is RUNNING", timeout);
+    awaitLine(readyLine, timeout);
     return this;
   }
 
@@ -118,6 +139,14 @@ public final class ChildApp implements AutoCloseable {
       throw new AssertionError(e);
     }
     return process.exitValue();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process != null && process.isAlive();
   }
 
   /** Every line printed since the last start. */
