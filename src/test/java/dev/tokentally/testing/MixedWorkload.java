@@ -128,8 +128,30 @@ public final class MixedWorkload {
     return records;
   }
 
-  /** Reads both outputs and the usage topics and checks everything; fails the test otherwise. */
-  public void verify(String bootstrap, Duration timeout) {
+  /**
+   * All-time usage computed from the input alone, per model and per function name, each as "N
+   * requests, T tokens, R rejected".
+   */
+  public record Totals(Map<String, String> byModel, Map<String, String> byName) {
+    public static String render(long requests, long tokens, long rejected) {
+      return requests + " requests, " + tokens + " tokens, " + rejected + " rejected";
+    }
+
+    /** The same for a usage record, from the usage topics or a usage query. */
+    public static String render(JsonNode usage) {
+      return render(
+          usage.get("requests").asLong(),
+          usage.get("input_tokens").asLong(),
+          usage.get("rejected_total").asLong());
+    }
+  }
+
+  /**
+   * Reads both outputs and the usage topics and checks everything; fails the test otherwise.
+   *
+   * @return the usage totals the topics were checked against, for checks on queries
+   */
+  public Totals verify(String bootstrap, Duration timeout) {
     int expected = records.size();
     List<ConsumerRecord<byte[], byte[]>> out =
         TopicIo.readCommitted(
@@ -167,11 +189,11 @@ public final class MixedWorkload {
     assertThat(seen).hasSize(expected);
     assertThat(seen.values()).allMatch(n -> n == 1);
 
-    assertUsageTotals(bootstrap, geminiTokens);
+    return assertUsageTotals(bootstrap, geminiTokens);
   }
 
   /** The all-time usage records must converge on the totals computed from the input. */
-  private void assertUsageTotals(String bootstrap, long geminiTokens) {
+  private Totals assertUsageTotals(String bootstrap, long geminiTokens) {
     Map<String, long[]> expectedByModel = new HashMap<>();
     Map<String, long[]> expectedByName = new HashMap<>();
     for (Map.Entry<String, Kind> e : sent.entrySet()) {
@@ -189,12 +211,12 @@ public final class MixedWorkload {
         .isEqualTo(render(expectedByModel));
     assertThat(latestAllTime(bootstrap, topics.usageByName(), "name", expectedByName))
         .isEqualTo(render(expectedByName));
+    return new Totals(render(expectedByModel), render(expectedByName));
   }
 
   private static Map<String, String> render(Map<String, long[]> totals) {
     Map<String, String> out = new HashMap<>();
-    totals.forEach(
-        (k, t) -> out.put(k, t[0] + " requests, " + t[1] + " tokens, " + t[2] + " rejected"));
+    totals.forEach((k, t) -> out.put(k, Totals.render(t[0], t[1], t[2])));
     return out;
   }
 
@@ -210,14 +232,7 @@ public final class MixedWorkload {
           for (ConsumerRecord<byte[], byte[]> r : read) {
             JsonNode v = json(r.value());
             if (v.get("window").asText().equals("all")) {
-              latest.put(
-                  v.get(field).asText(),
-                  v.get("requests").asLong()
-                      + " requests, "
-                      + v.get("input_tokens").asLong()
-                      + " tokens, "
-                      + v.get("rejected_total").asLong()
-                      + " rejected");
+              latest.put(v.get(field).asText(), Totals.render(v));
             }
           }
           return latest.equals(wanted);
