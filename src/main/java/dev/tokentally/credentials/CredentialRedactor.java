@@ -17,12 +17,18 @@ import java.util.Set;
  * truncated or malformed record still goes to the dead-letter topic, and must not carry a key
  * there. A credential field whose value is an object is left alone, because that is a JSON Schema
  * property in a tool definition ({@code "password": {"type": "string"}}), not a secret.
+ *
+ * <p>A bare value where a credential belongs (a number, or an unquoted key in malformed JSON such
+ * as {@code "api_key": AIza...}) becomes the quoted mask, which keeps valid JSON valid; {@code
+ * null}, {@code true} and {@code false} hold nothing secret and stay.
  */
 public final class CredentialRedactor {
   /** What replaces each credential value. */
   public static final String MASK = "[REDACTED]";
 
   private static final byte[] MASK_BYTES = MASK.getBytes(StandardCharsets.UTF_8);
+  private static final byte[] QUOTED_MASK_BYTES =
+      ('"' + MASK + '"').getBytes(StandardCharsets.UTF_8);
   private static final int MAX_KEY_CHARS = 64;
 
   /** Field names, lower case with '-' as '_', whose string value is a credential. */
@@ -74,7 +80,8 @@ public final class CredentialRedactor {
     int at = 0;
     for (int[] range : ranges) {
       out.write(json, at, range[0] - at);
-      out.write(MASK_BYTES, 0, MASK_BYTES.length);
+      byte[] mask = range[2] == 1 ? QUOTED_MASK_BYTES : MASK_BYTES;
+      out.write(mask, 0, mask.length);
       at = range[1];
     }
     out.write(json, at, json.length - at);
@@ -85,7 +92,10 @@ public final class CredentialRedactor {
     return name.toLowerCase(Locale.ROOT).replace('-', '_');
   }
 
-  /** One pass over the bytes; records the content range of each string literal to blank. */
+  /**
+   * One pass over the bytes; records what to blank: the content of string literals, and whole bare
+   * tokens (flagged to get the quoted mask).
+   */
   private static final class Scanner {
     private enum Pending {
       NONE,
@@ -138,10 +148,50 @@ public final class CredentialRedactor {
             }
             i++;
           }
-          default -> i++;
+          case ' ', '\t', '\n', '\r', ':' -> i++;
+          default -> i = bareToken(i);
         }
       }
       return ranges;
+    }
+
+    /** A number, literal or malformed unquoted run; blanked where a credential string would be. */
+    private int bareToken(int start) {
+      int end = start;
+      while (end < json.length && !isDelimiter(json[end])) {
+        end++;
+      }
+      end = Math.max(end, start + 1);
+      String token = new String(json, start, end - start, StandardCharsets.ISO_8859_1);
+      boolean literal = token.equals("null") || token.equals("true") || token.equals("false");
+      if (secretHere() && !literal) {
+        ranges.add(new int[] {start, end, 1});
+      }
+      valueDone();
+      return end;
+    }
+
+    private static boolean isDelimiter(byte b) {
+      return switch (b) {
+        case ' ', '\t', '\n', '\r', ',', ':', '{', '}', '[', ']', '"' -> true;
+        default -> false;
+      };
+    }
+
+    /** True where the next value is a credential: after a credential key, or in a container. */
+    private boolean secretHere() {
+      Frame top = stack.isEmpty() ? null : stack.get(stack.size() - 1);
+      return pending == Pending.FIELD
+          || top != null && top.fieldArray()
+          || containerDepth >= 0 && !(top != null && !top.array() && isIdentifier(lastKey));
+    }
+
+    /** A value ended: a field's pending state ends with it, an array's lasts to its end. */
+    private void valueDone() {
+      Frame top = stack.isEmpty() ? null : stack.get(stack.size() - 1);
+      if (top == null || !top.array()) {
+        pending = Pending.NONE;
+      }
     }
 
     /** Handles the literal starting at {@code start}; returns the index after it. */
@@ -168,17 +218,10 @@ public final class CredentialRedactor {
                 : isCredentialContainer(lastKey) ? Pending.CONTAINER : Pending.NONE;
         return after;
       }
-      Frame top = stack.isEmpty() ? null : stack.get(stack.size() - 1);
-      boolean secret =
-          pending == Pending.FIELD
-              || top != null && top.fieldArray()
-              || containerDepth >= 0 && !(top != null && !top.array() && isIdentifier(lastKey));
-      if (secret && end <= json.length) {
-        ranges.add(new int[] {start + 1, end});
+      if (secretHere() && end <= json.length) {
+        ranges.add(new int[] {start + 1, end, 0});
       }
-      if (top == null || !top.array()) {
-        pending = Pending.NONE;
-      }
+      valueDone();
       return after;
     }
 

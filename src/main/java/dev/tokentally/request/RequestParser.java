@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Parses a record value into an {@link LlmRequest}. The value is either a bare request body, whose
@@ -24,6 +26,8 @@ import java.util.Set;
  * names the endpoint and, for Gemini, the model.
  */
 public final class RequestParser {
+  private static final Pattern QUOTED_TOKEN = Pattern.compile("token '([^']*)'");
+
   /** Deep enough for real tool schemas; shallow enough that hostile nesting fails fast. */
   public static final int MAX_NESTING_DEPTH = 128;
 
@@ -296,13 +300,31 @@ public final class RequestParser {
           null,
           invalid(
               ErrorCode.INVALID_JSON,
-              what + " is not valid JSON: " + e.getOriginalMessage(),
+              what + " is not valid JSON: " + withoutInputText(e.getOriginalMessage()),
               details));
     } catch (IOException e) {
       return new JsonText(
           null,
           invalid(ErrorCode.INVALID_JSON, what + " is not valid JSON: " + e.getMessage(), details));
     }
+  }
+
+  /**
+   * Jackson quotes the offending token, which can be an unquoted credential ({@code "api_key":
+   * AIza...}); error messages reach the dead-letter topic and HTTP answers, so only its length is
+   * kept. The location details still point at it.
+   */
+  static String withoutInputText(String message) {
+    if (message == null) {
+      return null;
+    }
+    Matcher token = QUOTED_TOKEN.matcher(message);
+    StringBuilder out = new StringBuilder();
+    while (token.find()) {
+      token.appendReplacement(out, "token (" + token.group(1).length() + " characters, not shown)");
+    }
+    token.appendTail(out);
+    return out.toString();
   }
 
   private static ParseResult.Invalid invalidAt(String path, String message) {

@@ -29,6 +29,13 @@ class CredentialRedactorTest {
         // values that merely mention keys, escaped quotes, and malformed JSON
         "{\"text\":\"my api_key is\",\"api_key\":\"a\\\"b\"}|{\"text\":\"my api_key is\",\"api_key\":\"[REDACTED]\"}",
         "{\"password\":\"hunter2\", \"messages\": [tr|{\"password\":\"[REDACTED]\", \"messages\": [tr",
+        // bare values where a credential belongs: unquoted keys in malformed JSON, numbers
+        "{\"api_key\": AIzaSyCanary123, \"a\":1}|{\"api_key\": \"[REDACTED]\", \"a\":1}",
+        "{\"password\":123456,\"n\":7}|{\"password\":\"[REDACTED]\",\"n\":7}",
+        "{\"authorization\":[Bearer-x, 42]}|{\"authorization\":[\"[REDACTED]\", \"[REDACTED]\"]}",
+        "{\"custom_model_credentials\":{\"identifier\":7,\"key\":sk-1}}|{\"custom_model_credentials\":{\"identifier\":7,\"key\":\"[REDACTED]\"}}",
+        // literals hold nothing secret; bare values elsewhere are not touched
+        "{\"api_key\":null,\"x_api_key\":true,\"max_tokens\":1024}|{\"api_key\":null,\"x_api_key\":true,\"max_tokens\":1024}",
       })
   void shouldBlankCredentialValuesAndNothingElse(String in, String expected) {
     assertThat(redact(in)).isEqualTo(expected);

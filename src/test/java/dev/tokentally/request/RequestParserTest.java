@@ -54,6 +54,19 @@ class RequestParserTest {
   }
 
   @Test
+  void shouldNotQuoteAnUnquotedCredentialInTheErrorMessage() {
+    ParseResult.Invalid invalid =
+        (ParseResult.Invalid)
+            parse(
+                "{\"model\":\"claude-3-5-sonnet\",\"api_key\": AIzaSyCanary123, \"messages\":[]}");
+    assertThat(invalid.code()).isEqualTo(ErrorCode.INVALID_JSON);
+    assertThat(invalid.message())
+        .doesNotContain("AIzaSyCanary123")
+        .contains("Unrecognized token (15 characters, not shown)");
+    assertThat(invalid.details()).containsEntry("column", 41);
+  }
+
+  @Test
   void shouldRejectEmptyValuesTrailingGarbageAndInvalidUtf8AsInvalidJson() {
     assertThat(code(parser.parse(new byte[0]))).isEqualTo(ErrorCode.INVALID_JSON);
     assertThat(code(parser.parse(null))).isEqualTo(ErrorCode.INVALID_JSON);
