@@ -18,6 +18,9 @@ import java.util.Set;
  * there. A credential field whose value is an object is left alone, because that is a JSON Schema
  * property in a tool definition ({@code "password": {"type": "string"}}), not a secret.
  *
+ * <p>In the string of a captured request's {@code path} or {@code url}, the values of credential
+ * query parameters are blanked too: Gemini clients may authenticate with {@code ?key=AIza...}.
+ *
  * <p>A bare value where a credential belongs (a number, or an unquoted key in malformed JSON such
  * as {@code "api_key": AIza...}) becomes the quoted mask, which keeps valid JSON valid; {@code
  * null}, {@code true} and {@code false} hold nothing secret and stay.
@@ -54,6 +57,13 @@ public final class CredentialRedactor {
           "client_secret",
           "private_key",
           "password");
+
+  /** Fields whose string is a request target that can carry credentials in its query. */
+  private static final Set<String> QUERY_CARRIERS = Set.of("path", "url", "uri", "target");
+
+  /** Query parameters that carry credentials, beyond the credential field names. */
+  private static final Set<String> CREDENTIAL_PARAMS =
+      Set.of("key", "token", "auth", "sig", "signature", "code");
 
   private CredentialRedactor() {}
 
@@ -220,9 +230,40 @@ public final class CredentialRedactor {
       }
       if (secretHere() && end <= json.length) {
         ranges.add(new int[] {start + 1, end, 0});
+      } else if (QUERY_CARRIERS.contains(normalise(lastKey)) && pending == Pending.NONE) {
+        queryCredentials(start + 1, Math.min(end, json.length));
       }
       valueDone();
       return after;
+    }
+
+    /** Blanks the values of credential parameters in the query part of {@code json[from, to)}. */
+    private void queryCredentials(int from, int to) {
+      int query = from;
+      while (query < to && json[query] != '?') {
+        query++;
+      }
+      int param = query + 1;
+      while (param < to) {
+        int next = param;
+        while (next < to && json[next] != '&' && json[next] != '#') {
+          next++;
+        }
+        int equals = param;
+        while (equals < next && json[equals] != '=') {
+          equals++;
+        }
+        if (equals < next) {
+          String name = normalise(new String(json, param, equals - param, StandardCharsets.UTF_8));
+          if (isCredentialField(name) || CREDENTIAL_PARAMS.contains(name)) {
+            ranges.add(new int[] {equals + 1, next, 0});
+          }
+        }
+        if (next < to && json[next] == '#') {
+          return;
+        }
+        param = next + 1;
+      }
     }
 
     private static boolean isIdentifier(String key) {

@@ -34,6 +34,9 @@ class CredentialRedactorTest {
         "{\"password\":123456,\"n\":7}|{\"password\":\"[REDACTED]\",\"n\":7}",
         "{\"authorization\":[Bearer-x, 42]}|{\"authorization\":[\"[REDACTED]\", \"[REDACTED]\"]}",
         "{\"custom_model_credentials\":{\"identifier\":7,\"key\":sk-1}}|{\"custom_model_credentials\":{\"identifier\":7,\"key\":\"[REDACTED]\"}}",
+        // credentials in the query of a captured request's path or url, nowhere else
+        "{\"path\":\"/v1beta/models/m:generateContent?alt=sse&key=AIza1&x=1\"}|{\"path\":\"/v1beta/models/m:generateContent?alt=sse&key=[REDACTED]&x=1\"}",
+        "{\"url\":\"https://h/v1?api-key=s1#key=s2\",\"text\":\"see ?key=abc\"}|{\"url\":\"https://h/v1?api-key=[REDACTED]#key=s2\",\"text\":\"see ?key=abc\"}",
         // literals hold nothing secret; bare values elsewhere are not touched
         "{\"api_key\":null,\"x_api_key\":true,\"max_tokens\":1024}|{\"api_key\":null,\"x_api_key\":true,\"max_tokens\":1024}",
       })

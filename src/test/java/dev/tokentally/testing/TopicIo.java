@@ -104,4 +104,57 @@ public final class TopicIo {
             false);
     return new KafkaConsumer<>(conf, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
+
+  /**
+   * Every record physically in every non-internal topic, aborted transactions included
+   * (read_uncommitted): what a scan for leaked data has to look at. Each record is handed to {@code
+   * visit}; returns how many there were.
+   */
+  public static long forEveryRecord(
+      String bootstrap, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> visit) {
+    Map<String, Object> conf =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_uncommitted",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false);
+    long seen = 0;
+    try (org.apache.kafka.clients.admin.Admin admin =
+            org.apache.kafka.clients.admin.Admin.create(
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        KafkaConsumer<byte[], byte[]> consumer =
+            new KafkaConsumer<>(conf, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      java.util.Set<String> topics = admin.listTopics().names().get();
+      List<org.apache.kafka.common.TopicPartition> partitions = new java.util.ArrayList<>();
+      for (String topic : topics) {
+        consumer
+            .partitionsFor(topic)
+            .forEach(
+                p ->
+                    partitions.add(
+                        new org.apache.kafka.common.TopicPartition(topic, p.partition())));
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
+      while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("could not read every topic to its end");
+        }
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          visit.accept(r);
+          seen++;
+        }
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return seen;
+  }
 }
