@@ -25,13 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
  * stopped and restarted while records flow, alternately with SIGTERM and SIGKILL. tokentally must
  * ride it out by itself, without a restart, and lose or double nothing.
  *
- * <p>CI: 20,000 records at 1,000/s, two outages of 8 s. Full run (README, Reliability): {@code
- * -Dtokentally.reliability.records=200000 -Dtokentally.reliability.rate=2000
- * -Dtokentally.reliability.broker.restarts=3 -Dtokentally.reliability.broker.outage.seconds=15}.
+ * <p>CI: 20,000 records at 1,000/s, two outages of 8 s. Full size: {@code ./mvnw verify
+ * -Preliability-full} (README, Reliability).
  */
 class BrokerRestartIT {
-  private static final int RECORDS = Integer.getInteger("tokentally.reliability.records", 20_000);
-  private static final int RATE = Integer.getInteger("tokentally.reliability.rate", 1_000);
+  private static final int RECORDS =
+      Integer.getInteger("tokentally.reliability.broker.records", 20_000);
+  private static final int RATE = Integer.getInteger("tokentally.reliability.broker.rate", 1_000);
   private static final long SEED = Long.getLong("tokentally.reliability.seed", 42);
   private static final int RESTARTS =
       Integer.getInteger("tokentally.reliability.broker.restarts", 2);

@@ -28,13 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
  * restarted each time. Afterwards every id is on the enriched or the dead-letter topic exactly once
  * (read committed) and every all-time usage total equals what the input alone says.
  *
- * <p>CI runs 20,000 records at 2,000/s; the full run is {@code
- * -Dtokentally.reliability.records=200000 -Dtokentally.reliability.rate=5000} (README,
- * Reliability).
+ * <p>CI runs 20,000 records at 2,000/s; full size: {@code ./mvnw verify -Preliability-full}
+ * (README, Reliability).
  */
 class CrashLoopIT {
-  private static final int RECORDS = Integer.getInteger("tokentally.reliability.records", 20_000);
-  private static final int RATE = Integer.getInteger("tokentally.reliability.rate", 2_000);
+  private static final int RECORDS =
+      Integer.getInteger("tokentally.reliability.crash.records", 20_000);
+  private static final int RATE = Integer.getInteger("tokentally.reliability.crash.rate", 2_000);
   private static final long SEED = Long.getLong("tokentally.reliability.seed", 42);
   private static final int KILLS = 3;
 

@@ -41,12 +41,13 @@ import org.junit.jupiter.api.io.TempDir;
  * is SIGKILLed while records flow. The survivor takes over every partition, nothing is lost or
  * doubled, and its usage queries answer for every model and name with the totals the input says.
  *
- * <p>CI: 20,000 records at 2,000/s. Full run (README, Reliability): {@code
- * -Dtokentally.reliability.records=200000 -Dtokentally.reliability.rate=4000}.
+ * <p>CI: 20,000 records at 2,000/s. Full size: {@code ./mvnw verify -Preliability-full} (README,
+ * Reliability).
  */
 class FailoverIT {
-  private static final int RECORDS = Integer.getInteger("tokentally.reliability.records", 20_000);
-  private static final int RATE = Integer.getInteger("tokentally.reliability.rate", 2_000);
+  private static final int RECORDS =
+      Integer.getInteger("tokentally.reliability.failover.records", 20_000);
+  private static final int RATE = Integer.getInteger("tokentally.reliability.failover.rate", 2_000);
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 

@@ -42,9 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * code and payload, no valid record is rejected, and no credential is found in any topic (aborted
  * data included), any log line or the metrics.
  *
- * <p>CI: 3,000 light records and 2 of each heavy kind (1 MB strings, 10 MB bodies). Full run
- * (README, Reliability): {@code -Dtokentally.reliability.hostile.records=12000
- * -Dtokentally.reliability.hostile.heavy=20}.
+ * <p>CI: 3,000 light records and 2 of each heavy kind (1 MB strings, 10 MB bodies). Full size:
+ * {@code ./mvnw verify -Preliability-full} (README, Reliability).
  */
 class HostileInputIT {
   private static final int RECORDS =

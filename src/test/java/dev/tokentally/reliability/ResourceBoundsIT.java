@@ -44,8 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * heap after collection flat rather than growing, and keep the block-count cache at its configured
  * size.
  *
- * <p>CI: 24 records (about 190 MB). Full run (README, Reliability): {@code
- * -Dtokentally.reliability.max.records=300}.
+ * <p>CI: 24 records (about 190 MB). Full size: {@code ./mvnw verify -Preliability-full} (README,
+ * Reliability).
  */
 class ResourceBoundsIT {
   private static final int RECORDS = Integer.getInteger("tokentally.reliability.max.records", 24);
