@@ -1,0 +1,174 @@
+package dev.tokentally.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokentally.app.Application;
+import dev.tokentally.config.AppConfig;
+import dev.tokentally.config.ConfigLoader;
+import dev.tokentally.testing.AppEnvironment;
+import dev.tokentally.testing.FreePort;
+import dev.tokentally.testing.KraftTestKitBroker;
+import dev.tokentally.testing.PrometheusText;
+import dev.tokentally.testing.TopicIo;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The compose stack's sample records and its Grafana dashboard against a real application on a real
+ * broker: the samples come out as they should (so the dashboard has data), and every metric and
+ * label the dashboard queries is in the application's own {@code /metrics} scrape.
+ */
+class DashboardMetricsIT {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Pattern METRIC =
+      Pattern.compile("\\b((?:tokentally|kafka|jvm|process)_[a-z0-9_]+)\\b");
+  private static final Pattern SELECTOR = Pattern.compile("\\{([^}]*)}");
+  private static final Pattern BY = Pattern.compile("\\bby \\(([^)]*)\\)");
+
+  @TempDir Path stateDir;
+
+  /** The console producer's format: "Name:value,Name:value", a tab, the value. */
+  private static List<ProducerRecord<byte[], byte[]>> samples(String topic) throws Exception {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of("deploy/samples/requests.txt"))) {
+      String[] parts = line.split("\t", 2);
+      RecordHeaders headers = new RecordHeaders();
+      for (String header : parts[0].split(",")) {
+        String[] kv = header.split(":", 2);
+        headers.add(kv[0], kv[1].getBytes(StandardCharsets.UTF_8));
+      }
+      records.add(
+          new ProducerRecord<byte[], byte[]>(
+              topic, null, (byte[]) null, parts[1].getBytes(StandardCharsets.UTF_8), headers));
+    }
+    return records;
+  }
+
+  @Test
+  void samplesComeOutAndTheDashboardQueriesOnlyWhatTheAppExports() throws Exception {
+    try (KraftTestKitBroker broker = KraftTestKitBroker.start()) {
+      int port = FreePort.find();
+      Map<String, String> env =
+          AppEnvironment.on(
+              broker.bootstrapServers(),
+              "tokentally-dash-" + UUID.randomUUID().toString().substring(0, 8),
+              stateDir);
+      env.put("TOKENTALLY_HTTP_PORT", String.valueOf(port));
+      AppConfig config = ConfigLoader.load(null, env);
+      try (Application app = Application.start(config)) {
+        assertThat(app.httpPort()).isEqualTo(port);
+        List<ProducerRecord<byte[], byte[]>> samples = samples(config.topics().requests());
+        TopicIo.send(broker.bootstrapServers(), samples);
+        List<ConsumerRecord<byte[], byte[]>> out =
+            TopicIo.readCommitted(
+                broker.bootstrapServers(),
+                List.of(config.topics().enriched(), config.topics().deadLetter()),
+                samples.size(),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(1));
+        List<String> outcomes = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : out) {
+          JsonNode v = MAPPER.readTree(r.value());
+          outcomes.add(
+              r.topic().equals(config.topics().enriched())
+                  ? v.get("model").asText()
+                  : v.at("/error/code").asText());
+        }
+        assertThat(outcomes)
+            .containsExactlyInAnyOrder(
+                "claude-sonnet-4-5",
+                "claude-haiku-4-5",
+                "claude-sonnet-4-5",
+                "gemini-2.5-flash",
+                "gemini-2.5-pro",
+                "context_window_exceeded",
+                "invalid_json");
+
+        String scrape =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        Map<String, Set<String>> labelsByMetric = new HashMap<>();
+        for (PrometheusText.Sample s : PrometheusText.parse(scrape)) {
+          labelsByMetric
+              .computeIfAbsent(s.name(), k -> new HashSet<>())
+              .addAll(s.labels().keySet());
+        }
+
+        JsonNode dashboard =
+            MAPPER.readTree(Path.of("deploy/grafana/dashboards/tokentally.json").toFile());
+        int queried = 0;
+        for (JsonNode panel : dashboard.get("panels")) {
+          for (JsonNode target : panel.get("targets")) {
+            String expr = target.get("expr").asText();
+            Matcher metric = METRIC.matcher(expr);
+            Set<String> labels = labels(expr);
+            while (metric.find()) {
+              String name = metric.group(1);
+              assertThat(labelsByMetric.containsKey(name))
+                  .as("%s (panel %s) is in the scrape", name, panel.get("title"))
+                  .isTrue();
+              // Prometheus adds instance and job when it scrapes; le belongs to the buckets.
+              Set<String> known = new HashSet<>(labelsByMetric.get(name));
+              known.addAll(List.of("instance", "job", "le"));
+              if (!name.endsWith("_bucket")) {
+                known.remove("le");
+              }
+              assertThat(known).as("labels of %s in %s", name, expr).containsAll(labels);
+              queried++;
+            }
+          }
+        }
+        assertThat(queried).isGreaterThanOrEqualTo(dashboard.get("panels").size());
+        System.out.printf(
+            "dashboard: %d panels, %d metric references, all exported; samples: %s%n",
+            dashboard.get("panels").size(), queried, outcomes);
+      }
+    }
+  }
+
+  /** Label names used in selectors and in "by (...)". */
+  private static Set<String> labels(String expr) {
+    Set<String> labels = new HashSet<>();
+    Matcher selector = SELECTOR.matcher(expr);
+    while (selector.find()) {
+      for (String matcher : selector.group(1).split(",")) {
+        if (!matcher.isBlank()) {
+          labels.add(matcher.split("[=!~]")[0].trim());
+        }
+      }
+    }
+    Matcher by = BY.matcher(expr);
+    while (by.find()) {
+      for (String label : by.group(1).split(",")) {
+        labels.add(label.trim());
+      }
+    }
+    return labels;
+  }
+}

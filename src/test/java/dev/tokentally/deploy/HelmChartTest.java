@@ -1,0 +1,177 @@
+package dev.tokentally.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import dev.tokentally.config.ConfigLoader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chart in {@code helm/tokentally}, linted and rendered by Helm's own code (helm-java, no
+ * cluster), with assertions on the manifests: what Kubernetes would run, not what the templates
+ * look like.
+ */
+class HelmChartTest {
+  private static final Path CHART = Path.of("helm/tokentally");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private static Map<String, JsonNode> render(Map<String, Object> values) throws IOException {
+    var template = new Helm(CHART).template().withName("acme").withNamespace("metering");
+    values.forEach(template::set);
+    Map<String, JsonNode> byKindAndName = new HashMap<>();
+    try (JsonParser parser = YAML.getFactory().createParser(template.call())) {
+      for (JsonNode doc : YAML.readValues(parser, JsonNode.class).readAll()) {
+        if (doc != null && doc.has("kind")) {
+          byKindAndName.put(
+              doc.get("kind").asText() + "/" + doc.at("/metadata/name").asText(), doc);
+        }
+      }
+    }
+    return byKindAndName;
+  }
+
+  private static Map<String, JsonNode> env(JsonNode container) {
+    Map<String, JsonNode> env = new HashMap<>();
+    container.get("env").forEach(e -> env.put(e.get("name").asText(), e));
+    return env;
+  }
+
+  @Test
+  void lintsCleanly() {
+    LintResult lint = new Helm(CHART).lint().strict().call();
+    assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+  }
+
+  @Test
+  void defaultsRenderAStatefulSetOfPeersWithStandbysProbesAndStableQueryAddresses()
+      throws IOException {
+    Map<String, JsonNode> manifests = render(Map.of());
+    assertThat(manifests.keySet())
+        .containsExactlyInAnyOrder(
+            "StatefulSet/acme-tokentally",
+            "Service/acme-tokentally",
+            "Service/acme-tokentally-headless",
+            "PodDisruptionBudget/acme-tokentally",
+            "Job/acme-tokentally-topics-1");
+
+    JsonNode sts = manifests.get("StatefulSet/acme-tokentally");
+    assertThat(sts.at("/spec/replicas").asInt()).isEqualTo(2);
+    assertThat(sts.at("/spec/serviceName").asText()).isEqualTo("acme-tokentally-headless");
+    assertThat(sts.at("/spec/template/spec/securityContext/runAsNonRoot").asBoolean()).isTrue();
+    JsonNode container = sts.at("/spec/template/spec/containers/0");
+    assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(8080);
+    assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/health/live");
+    assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/health/ready");
+    assertThat(container.at("/startupProbe/httpGet/path").asText()).isEqualTo("/health/live");
+    assertThat(container.at("/readinessProbe/httpGet/port").asText()).isEqualTo("http");
+    assertThat(container.at("/volumeMounts/0/mountPath").asText())
+        .isEqualTo("/var/lib/tokentally/data");
+    assertThat(sts.at("/spec/volumeClaimTemplates/0/metadata/name").asText()).isEqualTo("data");
+    assertThat(container.at("/resources/limits/memory").asText()).isEqualTo("1Gi");
+
+    Map<String, JsonNode> env = env(container);
+    assertThat(env.get("KAFKA_NUM_STANDBY_REPLICAS").get("value").asText()).isEqualTo("1");
+    assertThat(env.get("KAFKA_APPLICATION_SERVER").get("value").asText())
+        .isEqualTo("$(POD_NAME).acme-tokentally-headless.$(POD_NAMESPACE).svc.cluster.local:8080");
+    assertThat(env.get("POD_NAME").at("/valueFrom/fieldRef/fieldPath").asText())
+        .isEqualTo("metadata.name");
+    assertThat(env.get("TOKENTALLY_HTTP_PORT").get("value").asText()).isEqualTo("8080");
+    assertThat(env.get("KAFKA_STATE_DIR").get("value").asText())
+        .startsWith("/var/lib/tokentally/data/");
+    assertThat(env).doesNotContainKeys("KAFKA_SASL_JAAS_CONFIG", "TOKENTALLY_MODELS_FILE");
+
+    // Every variable the chart sets is one the application accepts, with the value it renders.
+    Map<String, String> plain = new HashMap<>();
+    env.forEach(
+        (k, v) -> {
+          if (v.has("value")) {
+            plain.put(k, v.get("value").asText());
+          }
+        });
+    var config = ConfigLoader.load(null, plain);
+    assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.topics().requests()).isEqualTo("llm.requests");
+    assertThat(config.topicCreation().enabled()).isFalse();
+    assertThat(config.kafka()).containsEntry("num.standby.replicas", "1");
+
+    JsonNode headless = manifests.get("Service/acme-tokentally-headless");
+    assertThat(headless.at("/spec/clusterIP").asText()).isEqualTo("None");
+    assertThat(headless.at("/spec/publishNotReadyAddresses").asBoolean()).isTrue();
+    assertThat(manifests.get("Service/acme-tokentally").at("/spec/ports/0/port").asInt())
+        .isEqualTo(8080);
+    assertThat(
+            manifests.get("PodDisruptionBudget/acme-tokentally").at("/spec/maxUnavailable").asInt())
+        .isEqualTo(1);
+
+    JsonNode job = manifests.get("Job/acme-tokentally-topics-1");
+    String script = job.at("/spec/template/spec/containers/0/command/2").asText();
+    for (String topic :
+        List.of(
+            "llm.requests ",
+            "llm.requests.enriched ",
+            "llm.requests.dlq ",
+            "llm.usage.by-model ",
+            "llm.usage.by-name ",
+            "llm.usage.by-name-model ")) {
+      assertThat(script).contains("topic " + topic);
+    }
+    assertThat(script).contains("topic llm.requests.dlq 6 2592000000");
+  }
+
+  @Test
+  void valuesTurnOnSecurityConfigMapsAndServiceMonitorAndScale() throws IOException {
+    Map<String, Object> values = new HashMap<>();
+    values.put("replicaCount", 4);
+    values.put("kafka.numStandbyReplicas", 2);
+    values.put("kafka.securityProtocol", "SASL_SSL");
+    values.put("kafka.sasl.mechanism", "SCRAM-SHA-512");
+    values.put("kafka.sasl.jaasConfigSecret.name", "kafka-user");
+    values.put("kafka.tls.secretName", "kafka-tls");
+    values.put("kafka.tls.clientAuth", true);
+    values.put("tokentally.limits.request_max_tokens.default", 150000);
+    values.put("serviceMonitor.enabled", true);
+    values.put("topicsJob.enabled", false);
+    Map<String, JsonNode> manifests = render(values);
+
+    assertThat(manifests)
+        .containsKeys("ServiceMonitor/acme-tokentally", "ConfigMap/acme-tokentally");
+    assertThat(manifests).doesNotContainKey("Job/acme-tokentally-topics-1");
+    JsonNode sts = manifests.get("StatefulSet/acme-tokentally");
+    assertThat(sts.at("/spec/replicas").asInt()).isEqualTo(4);
+    JsonNode container = sts.at("/spec/template/spec/containers/0");
+    Map<String, JsonNode> env = env(container);
+    assertThat(env.get("KAFKA_NUM_STANDBY_REPLICAS").get("value").asText()).isEqualTo("2");
+    assertThat(env.get("KAFKA_SECURITY_PROTOCOL").get("value").asText()).isEqualTo("SASL_SSL");
+    assertThat(env.get("KAFKA_SASL_MECHANISM").get("value").asText()).isEqualTo("SCRAM-SHA-512");
+    // Credentials only by reference: the rendered manifests hold no secret value.
+    assertThat(env.get("KAFKA_SASL_JAAS_CONFIG").at("/valueFrom/secretKeyRef/name").asText())
+        .isEqualTo("kafka-user");
+    assertThat(env.get("KAFKA_SSL_TRUSTSTORE_PASSWORD").at("/valueFrom/secretKeyRef/name").asText())
+        .isEqualTo("kafka-tls");
+    assertThat(env.get("KAFKA_SSL_KEYSTORE_LOCATION").get("value").asText())
+        .isEqualTo("/etc/tokentally/kafka-tls/keystore.p12");
+    assertThat(env.get("TOKENTALLY_LIMITS_FILE").get("value").asText())
+        .isEqualTo("/etc/tokentally/config/limits.json");
+    List<String> mounts = new ArrayList<>();
+    container.get("volumeMounts").forEach(m -> mounts.add(m.get("mountPath").asText()));
+    assertThat(mounts).contains("/etc/tokentally/config", "/etc/tokentally/kafka-tls");
+
+    JsonNode limits =
+        YAML.readTree(manifests.get("ConfigMap/acme-tokentally").at("/data/limits.json").asText());
+    assertThat(limits.at("/request_max_tokens/default").asLong()).isEqualTo(150000);
+    JsonNode monitor = manifests.get("ServiceMonitor/acme-tokentally");
+    assertThat(monitor.at("/spec/endpoints/0/path").asText()).isEqualTo("/metrics");
+    assertThat(monitor.at("/spec/endpoints/0/port").asText()).isEqualTo("http");
+  }
+}
