@@ -127,6 +127,9 @@ class HelmChartTest {
       assertThat(script).contains("topic " + topic);
     }
     assertThat(script).contains("topic llm.requests.dlq 6 2592000000");
+    // Helm prints large numbers as floats (1.7825792e+07) unless told otherwise; Kafka rejects
+    // them.
+    assertThat(script).contains("max.message.bytes=17825792").doesNotContain("e+");
   }
 
   @Test
