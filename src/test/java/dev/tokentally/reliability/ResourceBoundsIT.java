@@ -10,6 +10,7 @@ import dev.tokentally.testing.AppEnvironment;
 import dev.tokentally.testing.ChildApp;
 import dev.tokentally.testing.FreePort;
 import dev.tokentally.testing.KraftTestKitBroker;
+import dev.tokentally.testing.MemorySampler;
 import dev.tokentally.testing.PrometheusText;
 import dev.tokentally.testing.TopicIo;
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -106,13 +106,13 @@ class ResourceBoundsIT {
         assertThat(app.isAlive()).isTrue();
         assertThat(app.output()).noneMatch(l -> l.contains("OutOfMemoryError"));
         memory.stop();
-        assertThat(memory.samples).as("memory samples").isGreaterThan(5);
-        assertThat(memory.maxHeap).isLessThanOrEqualTo(HEAP_LIMIT);
+        assertThat(memory.samples()).as("memory samples").isGreaterThan(5);
+        assertThat(memory.maxHeap()).isLessThanOrEqualTo(HEAP_LIMIT);
         // Flat, not growing: what survives collection late in the run is not much more than
         // early on. A leak of even one record's worth per record would break this.
-        assertThat(memory.lateLive)
+        assertThat(memory.lateLive())
             .as("live heap after GC, last quarter vs first quarter")
-            .isLessThan(memory.earlyLive + 64L * 1024 * 1024);
+            .isLessThan(memory.earlyLive() + 64L * 1024 * 1024);
         String scrape = get(base + "/metrics");
         double capacity = value(scrape, "tokentally_count_cache_capacity");
         assertThat(capacity).isEqualTo(config.counting().cacheBlocks());
@@ -125,11 +125,11 @@ class ResourceBoundsIT {
             MAX_BYTES + 1,
             bytes / 1e6,
             seconds,
-            memory.maxHeap >> 20,
-            memory.maxLive >> 20,
-            memory.earlyLive >> 20,
-            memory.lateLive >> 20,
-            memory.maxRss >> 20,
+            memory.maxHeap() >> 20,
+            memory.maxLive() >> 20,
+            memory.earlyLive() >> 20,
+            memory.lateLive() >> 20,
+            memory.maxRss() >> 20,
             (long) capacity,
             (long) capacity * 8 / 1024,
             value(scrape, "tokentally_count_cache_hit_ratio"));
@@ -218,86 +218,6 @@ class ResourceBoundsIT {
     }
     assertThat(seen).hasSize(RECORDS);
     assertThat(seen.values()).allMatch(n -> n == 1);
-  }
-
-  /** Samples heap (used and live after GC, from the app's own metrics) and RSS every 500 ms. */
-  private static final class MemorySampler implements AutoCloseable {
-    private final Thread thread;
-    private volatile boolean running = true;
-    private final List<long[]> live = new java.util.concurrent.CopyOnWriteArrayList<>();
-    volatile long maxHeap;
-    volatile long maxLive;
-    volatile long maxRss;
-    volatile int samples;
-    long earlyLive;
-    long lateLive;
-
-    MemorySampler(String base, long pid) {
-      thread =
-          new Thread(
-              () -> {
-                while (running) {
-                  try {
-                    String scrape = get(base + "/metrics");
-                    long heap = 0;
-                    for (PrometheusText.Sample s : PrometheusText.parse(scrape)) {
-                      if (s.name().equals("jvm_memory_used_bytes")
-                          && "heap".equals(s.labels().get("area"))) {
-                        heap += (long) s.value();
-                      }
-                    }
-                    long liveNow = (long) value(scrape, "jvm_gc_live_data_size_bytes");
-                    maxHeap = Math.max(maxHeap, heap);
-                    maxLive = Math.max(maxLive, liveNow);
-                    live.add(new long[] {System.nanoTime(), liveNow});
-                    maxRss = Math.max(maxRss, rss(pid));
-                    samples++;
-                    Thread.sleep(500);
-                  } catch (InterruptedException e) {
-                    return;
-                  } catch (Exception e) {
-                    // a scrape can fail while the app is busy; the next one counts
-                  }
-                }
-              },
-              "memory-sampler");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    @Override
-    public void close() {
-      stop();
-    }
-
-    /** Stops sampling and computes the early and late live-heap figures. */
-    void stop() {
-      if (!running) {
-        return;
-      }
-      running = false;
-      try {
-        thread.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      int quarter = Math.max(1, live.size() / 4);
-      earlyLive = live.subList(0, quarter).stream().mapToLong(s -> s[1]).max().orElse(0);
-      lateLive =
-          live.subList(live.size() - quarter, live.size()).stream()
-              .mapToLong(s -> s[1])
-              .max()
-              .orElse(0);
-    }
-
-    private static long rss(long pid) throws IOException {
-      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-        }
-      }
-      return 0;
-    }
   }
 
   private static double value(String scrape, String name) {

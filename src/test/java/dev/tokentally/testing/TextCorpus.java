@@ -189,7 +189,8 @@ public final class TextCorpus {
         : piece;
   }
 
-  private static String prose(SplittableRandom random, int length) {
+  /** English-like prose of at least {@code length} characters. */
+  public static String prose(SplittableRandom random, int length) {
     StringBuilder out = new StringBuilder();
     boolean sentenceStart = true;
     while (out.length() < length) {
