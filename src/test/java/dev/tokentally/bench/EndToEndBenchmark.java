@@ -20,16 +20,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -467,7 +468,7 @@ public final class EndToEndBenchmark {
    * consume-count-produce loop does not have (repartitions, changelogs, usage updates).
    */
   private void topicBytes(String bootstrap) throws Exception {
-    Map<String, Long> perTopic = new java.util.TreeMap<>();
+    Map<String, Long> perTopic = new TreeMap<>();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       var dirs = admin.describeLogDirs(List.of(1)).allDescriptions().get().get(1);
       for (var dir : dirs.values()) {
@@ -588,13 +589,12 @@ public final class EndToEndBenchmark {
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1 << 24);
-    ToLongFunction<Void> total = v -> done.get();
     try (KafkaConsumer<byte[], byte[]> consumer =
             new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         KafkaProducer<byte[], byte[]> producer =
             new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       consumer.subscribe(List.of(REQUESTS));
-      while (total.applyAsLong(null) < RECORDS) {
+      while (done.get() < RECORDS) {
         var records = consumer.poll(Duration.ofMillis(100));
         for (ConsumerRecord<byte[], byte[]> r : records) {
           var name = r.headers().lastHeader("X-Opper-Name");
@@ -627,7 +627,7 @@ public final class EndToEndBenchmark {
   private static void deleteTree(Path dir) throws Exception {
     if (Files.exists(dir)) {
       try (var paths = Files.walk(dir)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
   }
