@@ -103,15 +103,8 @@ public final class EndToEndBenchmark {
     String cache = cacheEffect();
     String bySize = throughputBySize(out);
 
-    int brokerPort = FreePort.find();
-    String bootstrap = "localhost:" + brokerPort;
-    Map<String, String> brokerEnv =
-        Map.of(
-            "TOKENTALLY_BROKER_PORT", String.valueOf(brokerPort),
-            "TOKENTALLY_BROKER_CONTROLLER_PORT", String.valueOf(FreePort.find()),
-            "TOKENTALLY_BROKER_DATA_DIR", work.resolve("kafka").toString());
-    try (ChildApp broker =
-        ChildApp.broker("broker", work, brokerEnv).start(Duration.ofSeconds(60))) {
+    try (ChildApp broker = ChildApp.broker("broker", work).start(Duration.ofSeconds(60))) {
+      String bootstrap = broker.bootstrapServers();
       createInputTopic(bootstrap);
       long produceNanos = produceAll(bootstrap);
       row(
@@ -386,16 +379,20 @@ public final class EndToEndBenchmark {
         REQUESTS, null, key.getBytes(StandardCharsets.UTF_8), r.value(), headers);
   }
 
-  private long produceAll(String bootstrap) {
+  /** acks=all with large batches, as a gateway tuned for throughput would send. */
+  private static KafkaProducer<byte[], byte[]> producer(String bootstrap, int lingerMs) {
     Map<String, Object> conf = new HashMap<>();
     conf.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     conf.put(ProducerConfig.ACKS_CONFIG, "all");
     conf.put(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
-    conf.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    conf.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
     conf.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1 << 24);
+    return new KafkaProducer<>(conf, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private long produceAll(String bootstrap) {
     long start = System.nanoTime();
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(conf, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, 20)) {
       for (int i = 0; i < workload.size(); i++) {
         producer.send(record("r-" + i, workload.get(i)));
       }
@@ -583,16 +580,9 @@ public final class EndToEndBenchmark {
     c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    Map<String, Object> p = new HashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1 << 24);
     try (KafkaConsumer<byte[], byte[]> consumer =
             new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        KafkaProducer<byte[], byte[]> producer =
-            new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        KafkaProducer<byte[], byte[]> producer = producer(bootstrap, 5)) {
       consumer.subscribe(List.of(REQUESTS));
       while (done.get() < RECORDS) {
         var records = consumer.poll(Duration.ofMillis(100));

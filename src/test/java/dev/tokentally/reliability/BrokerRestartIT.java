@@ -42,13 +42,8 @@ class BrokerRestartIT {
 
   @Test
   void brokerRestartsWhileRecordsFlowAndTheAppRecoversWithNothingLostOrDoubled() throws Exception {
-    int port = FreePort.find();
-    String bootstrap = "localhost:" + port;
-    Map<String, String> brokerEnv =
-        Map.of(
-            "TOKENTALLY_BROKER_PORT", String.valueOf(port),
-            "TOKENTALLY_BROKER_CONTROLLER_PORT", String.valueOf(FreePort.find()),
-            "TOKENTALLY_BROKER_DATA_DIR", workDir.resolve("kafka").toString());
+    ChildApp brokerProcess = ChildApp.broker("broker", workDir);
+    String bootstrap = brokerProcess.bootstrapServers();
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     Map<String, String> env =
         AppEnvironment.on(bootstrap, "tokentally-brk-" + suffix, workDir.resolve("state"));
@@ -58,8 +53,7 @@ class BrokerRestartIT {
     double[] at = new Random(SEED).doubles(RESTARTS, 0.1, 0.8).sorted().toArray();
     List<String> events = new ArrayList<>();
 
-    try (ChildApp broker =
-            ChildApp.broker("broker", workDir, brokerEnv).start(Duration.ofSeconds(60));
+    try (ChildApp broker = brokerProcess.start(Duration.ofSeconds(60));
         ChildApp app =
             new ChildApp("tokentally", workDir, "512m", env).start(Duration.ofSeconds(60));
         PacedProducer producer = PacedProducer.start(bootstrap, workload.records(), RATE);

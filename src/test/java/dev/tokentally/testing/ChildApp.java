@@ -35,11 +35,21 @@ public final class ChildApp implements AutoCloseable {
   }
 
   /**
-   * The jar's {@code broker} command: a single-node KRaft broker that keeps its log in {@code
-   * TOKENTALLY_BROKER_DATA_DIR}, so a test can stop and restart it on the same ports and data.
+   * The jar's {@code broker} command: a single-node KRaft broker on ports chosen now and kept, with
+   * its log in {@code workDir/kafka}, so a test can stop and restart it on the same ports and data.
    */
-  public static ChildApp broker(String label, Path workDir, Map<String, String> env) {
+  public static ChildApp broker(String label, Path workDir) {
+    Map<String, String> env =
+        Map.of(
+            "TOKENTALLY_BROKER_PORT", String.valueOf(FreePort.find()),
+            "TOKENTALLY_BROKER_CONTROLLER_PORT", String.valueOf(FreePort.find()),
+            "TOKENTALLY_BROKER_DATA_DIR", workDir.resolve("kafka").toString());
     return new ChildApp(label, workDir, "1g", env, "broker", "embedded Kafka broker ready");
+  }
+
+  /** Where a {@link #broker} takes clients, whether or not it is running now. */
+  public String bootstrapServers() {
+    return "localhost:" + builder.environment().get("TOKENTALLY_BROKER_PORT");
   }
 
   private ChildApp(
