@@ -1,23 +1,12 @@
 package dev.tokentally.app;
 
 import dev.tokentally.testing.KafkaBackend;
-import dev.tokentally.testing.KraftTestKitBroker;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.tokentally.testing.PerClassBroker;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The end-to-end contract on a real Apache Kafka broker running inside the test JVM. */
 class EndToEndKraftIT extends EndToEndContract {
-  private static KraftTestKitBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = KraftTestKitBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
+  @RegisterExtension static final PerClassBroker broker = new PerClassBroker();
 
   @Override
   protected KafkaBackend backend() {

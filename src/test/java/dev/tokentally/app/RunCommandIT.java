@@ -6,12 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokentally.testing.ChildApp;
 import dev.tokentally.testing.FreePort;
+import dev.tokentally.testing.HttpGet;
 import dev.tokentally.testing.TopicIo;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,19 +126,10 @@ class RunCommandIT {
   }
 
   private static String httpBody(int port, String path) throws IOException, InterruptedException {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
+    return HttpGet.body("http://localhost:" + port + path);
   }
 
   private static int httpGet(int port, String path) throws IOException, InterruptedException {
-    HttpClient client = HttpClient.newHttpClient();
-    return client
-        .send(
-            HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
-            HttpResponse.BodyHandlers.discarding())
-        .statusCode();
+    return HttpGet.status("http://localhost:" + port + path);
   }
 }

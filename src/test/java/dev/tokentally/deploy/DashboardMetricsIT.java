@@ -9,13 +9,10 @@ import dev.tokentally.config.AppConfig;
 import dev.tokentally.config.ConfigLoader;
 import dev.tokentally.testing.AppEnvironment;
 import dev.tokentally.testing.FreePort;
+import dev.tokentally.testing.HttpGet;
 import dev.tokentally.testing.KraftTestKitBroker;
 import dev.tokentally.testing.PrometheusText;
 import dev.tokentally.testing.TopicIo;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,13 +103,7 @@ class DashboardMetricsIT {
                 "context_window_exceeded",
                 "invalid_json");
 
-        String scrape =
-            HttpClient.newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics"))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body();
+        String scrape = HttpGet.body("http://localhost:" + port + "/metrics");
         Map<String, Set<String>> labelsByMetric = new HashMap<>();
         for (PrometheusText.Sample s : PrometheusText.parse(scrape)) {
           labelsByMetric

@@ -9,9 +9,11 @@ import dev.tokentally.config.AppConfig;
 import dev.tokentally.config.ConfigLoader;
 import dev.tokentally.testing.AppEnvironment;
 import dev.tokentally.testing.FreePort;
-import dev.tokentally.testing.KraftTestKitBroker;
+import dev.tokentally.testing.HttpGet;
+import dev.tokentally.testing.PerClassBroker;
 import dev.tokentally.testing.PrometheusText;
 import dev.tokentally.testing.TopicIo;
+import dev.tokentally.testing.UsageAnswer;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -30,9 +32,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,19 +50,9 @@ class UsageQueriesKraftIT {
   private static final List<String> MODELS =
       List.of("claude-sonnet-4-5", "claude-haiku-4-5", "gemini-2.5-flash");
 
-  private static KraftTestKitBroker broker;
+  @RegisterExtension static final PerClassBroker broker = new PerClassBroker();
 
   @TempDir Path stateDirs;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = KraftTestKitBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
 
   private AppConfig config(String suffix, String instance, int port) {
     Map<String, String> env =
@@ -138,9 +129,9 @@ class UsageQueriesKraftIT {
       awaitBothRunning(a, b);
       for (int port : List.of(portA, portB)) {
         String base = "http://localhost:" + port;
-        Answer models = awaitTotals(base + "/usage/models", byModel, "model");
+        UsageAnswer models = awaitTotals(base + "/usage/models", byModel, "model");
         assertThat(models.answeredBy()).containsExactlyInAnyOrder(hostA, hostB);
-        Answer names = awaitTotals(base + "/usage/names", byName, "name");
+        UsageAnswer names = awaitTotals(base + "/usage/names", byName, "name");
         assertThat(names.answeredBy()).containsExactlyInAnyOrder(hostA, hostB);
 
         for (String name : NAMES) {
@@ -158,12 +149,12 @@ class UsageQueriesKraftIT {
         }
         List<String> owners = new ArrayList<>();
         for (String model : MODELS) {
-          Answer one = get(base + "/usage/models/" + model);
+          UsageAnswer one = get(base + "/usage/models/" + model);
           assertThat(totals(one, "model")).containsExactly(entry(byModel, model));
           owners.addAll(one.answeredBy());
           // Windowed totals over the run add up to the all-time ones.
           for (String window : List.of("1m", "1h")) {
-            Answer windows =
+            UsageAnswer windows =
                 get(
                     base
                         + "/usage/models/"
@@ -195,10 +186,10 @@ class UsageQueriesKraftIT {
       assertThat(unknownWindow.statusCode()).isEqualTo(400);
 
       for (int port : List.of(portA, portB)) {
-        assertThat(status("http://localhost:" + port + "/health/live")).isEqualTo(200);
-        assertThat(status("http://localhost:" + port + "/health/ready")).isEqualTo(200);
+        assertThat(HttpGet.status("http://localhost:" + port + "/health/live")).isEqualTo(200);
+        assertThat(HttpGet.status("http://localhost:" + port + "/health/ready")).isEqualTo(200);
       }
-      String scrape = getText("http://" + hostA + "/metrics");
+      String scrape = HttpGet.body("http://" + hostA + "/metrics");
       List<PrometheusText.Sample> samples = PrometheusText.parse(scrape);
       assertThat(samples)
           .extracting(PrometheusText.Sample::name)
@@ -228,16 +219,14 @@ class UsageQueriesKraftIT {
     throw new AssertionError("instances not RUNNING: " + a.state() + ", " + b.state());
   }
 
-  record Answer(int status, List<JsonNode> records, List<String> answeredBy) {}
-
   /** Polls until the listing equals the expected totals: aggregation runs behind the output. */
-  private static Answer awaitTotals(String url, Map<String, long[]> expected, String field)
+  private static UsageAnswer awaitTotals(String url, Map<String, long[]> expected, String field)
       throws Exception {
     Instant deadline = Instant.now().plusSeconds(120);
-    Answer last = null;
+    UsageAnswer last = null;
     while (Instant.now().isBefore(deadline)) {
       last = get(url);
-      if (last.status() == 200 && totals(last, field).equals(flatten(expected))) {
+      if (totals(last, field).equals(flatten(expected))) {
         return last;
       }
       Thread.sleep(500);
@@ -247,39 +236,13 @@ class UsageQueriesKraftIT {
     return last;
   }
 
-  private static Answer get(String url) throws Exception {
-    for (int attempt = 0; ; attempt++) {
-      HttpResponse<String> response =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create(url)).build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() == 503 && attempt < 50) {
-        Thread.sleep(200);
-        continue;
-      }
-      assertThat(response.statusCode()).as(url + ": " + response.body()).isEqualTo(200);
-      List<JsonNode> records = new ArrayList<>();
-      MAPPER.readTree(response.body()).get("records").forEach(records::add);
-      List<String> answeredBy =
-          List.of(response.headers().firstValue("tokentally-answered-by").orElse("").split(","));
-      return new Answer(response.statusCode(), records, answeredBy);
-    }
-  }
-
-  private static int status(String url) throws Exception {
-    return HTTP.send(
-            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
-        .statusCode();
-  }
-
-  private static String getText(String url) throws Exception {
-    return HTTP.send(
-            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
-        .body();
+  /** A 503 is asked again for 10 s (50 tries 200 ms apart, as before). */
+  private static UsageAnswer get(String url) throws Exception {
+    return UsageAnswer.get(url, Duration.ofSeconds(10));
   }
 
   /** key -> "requests/tokens" of the all-time records, rejected ones are not expected here. */
-  private static Map<String, String> totals(Answer answer, String field) {
+  private static Map<String, String> totals(UsageAnswer answer, String field) {
     Map<String, String> out = new TreeMap<>();
     for (JsonNode r : answer.records()) {
       assertThat(r.get("window").asText()).isEqualTo("all");

@@ -7,10 +7,10 @@ import dev.tokentally.config.ConfigLoader;
 import dev.tokentally.testing.AppEnvironment;
 import dev.tokentally.testing.ChildApp;
 import dev.tokentally.testing.FreePort;
-import dev.tokentally.testing.KraftTestKitBroker;
 import dev.tokentally.testing.MixedWorkload;
 import dev.tokentally.testing.OutputProgress;
 import dev.tokentally.testing.PacedProducer;
+import dev.tokentally.testing.PerClassBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,9 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,19 +37,9 @@ class CrashLoopIT {
   private static final long SEED = Long.getLong("tokentally.reliability.seed", 42);
   private static final int KILLS = 3;
 
-  private static KraftTestKitBroker broker;
+  @RegisterExtension static final PerClassBroker broker = new PerClassBroker();
 
   @TempDir Path workDir;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = KraftTestKitBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
 
   @Test
   void killedThreeTimesWhileRecordsFlowAndNothingIsLostOrDoubled() throws Exception {

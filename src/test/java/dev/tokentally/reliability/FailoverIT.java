@@ -9,16 +9,14 @@ import dev.tokentally.config.ConfigLoader;
 import dev.tokentally.testing.AppEnvironment;
 import dev.tokentally.testing.ChildApp;
 import dev.tokentally.testing.FreePort;
-import dev.tokentally.testing.KraftTestKitBroker;
 import dev.tokentally.testing.MixedWorkload;
 import dev.tokentally.testing.OutputProgress;
 import dev.tokentally.testing.PacedProducer;
+import dev.tokentally.testing.PerClassBroker;
+import dev.tokentally.testing.UsageAnswer;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +29,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,19 +48,9 @@ class FailoverIT {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  private static KraftTestKitBroker broker;
+  @RegisterExtension static final PerClassBroker broker = new PerClassBroker();
 
   @TempDir Path workDir;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = KraftTestKitBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
 
   private Map<String, String> instance(String appId, String name, int port) {
     Map<String, String> env =
@@ -132,7 +119,7 @@ class FailoverIT {
       assertThat(a.isAlive()).isTrue();
 
       // The survivor alone answers, for every key, with the input's totals.
-      Answer models = get(survivor + "/usage/models");
+      UsageAnswer models = get(survivor + "/usage/models");
       assertThat(models.answeredBy()).containsExactly("localhost:" + portA);
       assertThat(render(models, "model")).isEqualTo(totals.byModel());
       assertThat(render(get(survivor + "/usage/names"), "name")).isEqualTo(totals.byName());
@@ -169,9 +156,7 @@ class FailoverIT {
     }
   }
 
-  record Answer(List<JsonNode> records, List<String> answeredBy) {}
-
-  private static Map<String, String> render(Answer answer, String field) {
+  private static Map<String, String> render(UsageAnswer answer, String field) {
     Map<String, String> out = new HashMap<>();
     for (JsonNode r : answer.records()) {
       assertThat(r.get("window").asText()).isEqualTo("all");
@@ -189,24 +174,8 @@ class FailoverIT {
     }
   }
 
-  /** A 503 means a rebalance is under way; the question is asked again, as a client would. */
-  private static Answer get(String url) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(120);
-    while (true) {
-      HttpResponse<String> response =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create(url)).build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() == 503 && Instant.now().isBefore(deadline)) {
-        Thread.sleep(250);
-        continue;
-      }
-      assertThat(response.statusCode()).as(url + ": " + response.body()).isEqualTo(200);
-      List<JsonNode> records =
-          List.copyOf(MAPPER.readTree(response.body()).get("records").valueStream().toList());
-      String by = response.headers().firstValue("tokentally-answered-by").orElse("");
-      return new Answer(records, List.of(by.split(",\\s*")));
-    }
+  private static UsageAnswer get(String url) throws Exception {
+    return UsageAnswer.get(url, Duration.ofSeconds(120));
   }
 
   private static String encode(String segment) {

@@ -10,8 +10,9 @@ import dev.tokentally.testing.AppEnvironment;
 import dev.tokentally.testing.ChildApp;
 import dev.tokentally.testing.FreePort;
 import dev.tokentally.testing.HostileWorkload;
-import dev.tokentally.testing.KraftTestKitBroker;
+import dev.tokentally.testing.HttpGet;
 import dev.tokentally.testing.PacedProducer;
+import dev.tokentally.testing.PerClassBroker;
 import dev.tokentally.testing.PrometheusText;
 import dev.tokentally.testing.TopicIo;
 import java.net.URI;
@@ -30,9 +31,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -54,19 +54,9 @@ class HostileInputIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final byte[] CANARY = HostileWorkload.CANARY.getBytes(StandardCharsets.UTF_8);
 
-  private static KraftTestKitBroker broker;
+  @RegisterExtension static final PerClassBroker broker = new PerClassBroker();
 
   @TempDir Path workDir;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = KraftTestKitBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
 
   @Test
   void hostileRecordsAndCredentialsLeaveTheAppUpAndNothingSecretBehind() throws Exception {
@@ -99,7 +89,7 @@ class HostileInputIT {
       List<String> httpStatuses = sendCredentialsOverHttp(base);
 
       assertThat(app.isAlive()).as("the application stays up").isTrue();
-      assertThat(status(base + "/health/ready")).isEqualTo(200);
+      assertThat(HttpGet.status(base + "/health/ready")).isEqualTo(200);
       assertThat(app.output())
           .noneMatch(l -> l.contains("OutOfMemoryError"))
           .noneMatch(l -> l.contains("to ERROR") || l.contains("PENDING_ERROR"));
@@ -129,7 +119,7 @@ class HostileInputIT {
       List<String> logLines =
           app.output().stream().filter(l -> l.contains(HostileWorkload.CANARY)).toList();
       assertThat(logLines).as("log lines carrying a credential").isEmpty();
-      String scrape = getText(base + "/metrics");
+      String scrape = HttpGet.body(base + "/metrics");
       assertThat(scrape).doesNotContain(HostileWorkload.CANARY);
       assertBoundedLabels(scrape);
 
@@ -249,17 +239,5 @@ class HostileInputIT {
         org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       return admin.listTopics().names().get().size();
     }
-  }
-
-  private static int status(String url) throws Exception {
-    return HTTP.send(
-            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
-        .statusCode();
-  }
-
-  private static String getText(String url) throws Exception {
-    return HTTP.send(
-            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
-        .body();
   }
 }

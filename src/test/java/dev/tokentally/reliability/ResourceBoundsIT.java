@@ -9,15 +9,12 @@ import dev.tokentally.config.ConfigLoader;
 import dev.tokentally.testing.AppEnvironment;
 import dev.tokentally.testing.ChildApp;
 import dev.tokentally.testing.FreePort;
-import dev.tokentally.testing.KraftTestKitBroker;
+import dev.tokentally.testing.HttpGet;
 import dev.tokentally.testing.MemorySampler;
+import dev.tokentally.testing.PerClassBroker;
 import dev.tokentally.testing.PrometheusText;
 import dev.tokentally.testing.TopicIo;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,9 +29,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -53,7 +49,6 @@ class ResourceBoundsIT {
   private static final int MAX_BYTES = 8 * 1024 * 1024;
   private static final long HEAP_LIMIT = 512L * 1024 * 1024;
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /** The record kinds, cycled, and where each must come out. */
   private enum Kind {
@@ -69,19 +64,9 @@ class ResourceBoundsIT {
     }
   }
 
-  private static KraftTestKitBroker broker;
+  @RegisterExtension static final PerClassBroker broker = new PerClassBroker();
 
   @TempDir Path workDir;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = KraftTestKitBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
 
   @Test
   void maximumSizeRecordsKeepTheHeapBoundedAndFlat() throws Exception {
@@ -113,7 +98,7 @@ class ResourceBoundsIT {
         assertThat(memory.lateLive())
             .as("live heap after GC, last quarter vs first quarter")
             .isLessThan(memory.earlyLive() + 64L * 1024 * 1024);
-        String scrape = get(base + "/metrics");
+        String scrape = HttpGet.body(base + "/metrics");
         double capacity = value(scrape, "tokentally_count_cache_capacity");
         assertThat(capacity).isEqualTo(config.counting().cacheBlocks());
         System.out.printf(
@@ -226,11 +211,5 @@ class ResourceBoundsIT {
         .mapToDouble(PrometheusText.Sample::value)
         .max()
         .orElseThrow(() -> new AssertionError("no " + name + " in the scrape"));
-  }
-
-  private static String get(String url) throws IOException, InterruptedException {
-    return HTTP.send(
-            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
-        .body();
   }
 }

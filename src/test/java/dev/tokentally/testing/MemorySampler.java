@@ -1,10 +1,6 @@
 package dev.tokentally.testing;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,8 +12,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the first and last quarter of the run, to tell flat from growing.
  */
 public final class MemorySampler implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-
   private final Thread thread;
   private final List<long[]> live = new CopyOnWriteArrayList<>();
   private volatile boolean running = true;
@@ -49,11 +43,7 @@ public final class MemorySampler implements AutoCloseable {
   }
 
   private void sample(String baseUrl, long pid) throws IOException, InterruptedException {
-    String scrape =
-        HTTP.send(
-                HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
+    String scrape = HttpGet.body(baseUrl + "/metrics");
     long heap = 0;
     long liveNow = 0;
     for (PrometheusText.Sample s : PrometheusText.parse(scrape)) {
