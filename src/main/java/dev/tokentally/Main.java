@@ -2,14 +2,17 @@ package dev.tokentally;
 
 import dev.tokentally.app.Application;
 import dev.tokentally.broker.EmbeddedBroker;
+import dev.tokentally.config.AppConfig;
 import dev.tokentally.config.ConfigException;
 import dev.tokentally.config.ConfigLoader;
 import dev.tokentally.counting.CountCommand;
+import dev.tokentally.counting.RequestCounter;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -29,10 +32,11 @@ public final class Main {
                               Run only the single-node Kafka broker that run starts when no
                               cluster is configured (TOKENTALLY_BROKER_* settings), e.g. to
                               run several tokentally instances against one local broker.
-        count [--model M] [--api anthropic|gemini] FILE...
+        count [--config FILE] [--model M] [--api anthropic|gemini] FILE...
                               Count request bodies from files (- reads stdin; .jsonl counts
                               one body per line) and print the vendor's count response, e.g.
-                              {"input_tokens":14}. Exit code 2 on invalid input.
+                              {"input_tokens":14}, with the same models file and fallbacks
+                              as run. Exit code 2 on invalid input.
         --help                Show this help.
 
       Configuration: built-in defaults < --config FILE < environment (TOKENTALLY_* for
@@ -54,7 +58,7 @@ public final class Main {
     switch (command) {
       case "run" -> run(rest);
       case "broker" -> broker(rest);
-      case "count" -> System.exit(CountCommand.run(rest, System.in, System.out, System.err));
+      case "count" -> System.exit(count(rest, System.getenv(), System.in, System.out, System.err));
       default -> fail(System.err, "unknown command '" + command + "'");
     }
   }
@@ -62,6 +66,38 @@ public final class Main {
   private static void run(List<String> args) {
     Path configFile = configFile("run", args);
     serveUntilStopped(() -> Application.start(ConfigLoader.load(configFile, System.getenv())));
+  }
+
+  /**
+   * The count command, configured like {@code run} (defaults &lt; {@code --config FILE} &lt;
+   * environment), so a user models file or a fallback counts offline as it does in the stream.
+   */
+  static int count(
+      List<String> args,
+      Map<String, String> env,
+      java.io.InputStream in,
+      PrintStream out,
+      PrintStream err) {
+    Path configFile = null;
+    List<String> rest = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals("--config") && i + 1 < args.size()) {
+        configFile = Path.of(args.get(++i));
+      } else {
+        rest.add(args.get(i));
+      }
+    }
+    RequestCounter counter;
+    try {
+      AppConfig.Counting counting = ConfigLoader.load(configFile, env).counting();
+      counter =
+          RequestCounter.configured(
+              counting.modelsFile(), counting.fallbackModels(), counting.cacheBlocks());
+    } catch (ConfigException | IllegalArgumentException | java.io.UncheckedIOException e) {
+      err.println("tokentally: " + e.getMessage());
+      return 2;
+    }
+    return CountCommand.run(rest, counter, in, out, err);
   }
 
   private static void broker(List<String> args) {

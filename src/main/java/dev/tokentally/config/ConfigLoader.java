@@ -52,6 +52,7 @@ public final class ConfigLoader {
           Map.entry("tokentally.request.max.bytes", String.valueOf(8 * 1024 * 1024)),
           Map.entry("tokentally.limits.file", ""),
           Map.entry("tokentally.limits.request.max.tokens", ""),
+          Map.entry("tokentally.limits.context.headroom", "none"),
           Map.entry("tokentally.usage.windows", "1m,1h"),
           Map.entry("tokentally.usage.grace", "1m"),
           Map.entry("tokentally.usage.retention", "2d"),
@@ -192,7 +193,13 @@ public final class ConfigLoader {
         throw new ConfigException("tokentally.limits.request.max.tokens must be positive");
       }
     }
-    return Limits.load(file.isEmpty() ? null : Path.of(file), defaultCap);
+    String headroom = app.getOrDefault("tokentally.limits.context.headroom", "none").trim();
+    if (!headroom.equals("none") && !headroom.equals("error_bar")) {
+      throw new ConfigException(
+          "tokentally.limits.context.headroom must be none or error_bar, got " + headroom);
+    }
+    return Limits.load(
+        file.isEmpty() ? null : Path.of(file), defaultCap, headroom.equals("error_bar"));
   }
 
   private static UsageSettings usage(Map<String, String> app) {

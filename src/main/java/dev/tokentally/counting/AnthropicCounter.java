@@ -5,7 +5,9 @@ import dev.tokentally.counting.Tally.Part;
 import dev.tokentally.media.ImageSize;
 import dev.tokentally.media.PdfDocument;
 import dev.tokentally.models.AnthropicRules;
+import dev.tokentally.models.ContentKind;
 import dev.tokentally.models.ModelSpec;
+import dev.tokentally.models.Term;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,21 +25,16 @@ final class AnthropicCounter {
    */
   private static final long PAGE_IMAGE_PATCHES = patches(1700, 2200, 1568, 1568);
 
-  /** Anthropic-defined tools whose definition cost the pricing pages publish. */
-  private static final Map<String, Integer> DEFINED_TOOL_TOKENS =
-      Map.of("text_editor_", 700, "computer_", 735);
+  /** Anthropic-defined tools by type prefix, each a term the registry prices per family. */
+  private static final Map<String, Term> DEFINED_TOOLS =
+      Map.of(
+          "memory_", Term.MEMORY_TOOL,
+          "bash_", Term.BASH_TOOL,
+          "text_editor_", Term.TEXT_EDITOR_TOOL,
+          "computer_", Term.COMPUTER_TOOL);
 
   private static final Set<String> SERVER_TOOL_PREFIXES =
       Set.of("web_search_", "web_fetch_", "code_execution_", "tool_search_tool_", "mcp_toolset");
-
-  /**
-   * Claude-vocabulary tokens of the prompt template a tool_use / tool_result block is rendered in
-   * ({@code <function_calls><invoke name=..><parameter name=..>} and {@code
-   * <function_results><result><tool_name>..<stdout>}); scaled by the family's ratio like text.
-   */
-  static final int TOOL_USE_TEMPLATE_TOKENS = 29;
-
-  static final int TOOL_RESULT_TEMPLATE_TOKENS = 37;
 
   private final TextCounter text;
 
@@ -47,7 +44,7 @@ final class AnthropicCounter {
 
   TokenCount count(JsonNode body, ModelSpec model) {
     AnthropicRules rules = (AnthropicRules) model.rules();
-    Tally tally = Tally.forModel(model);
+    Tally tally = Tally.forModel(model, text);
     system(body.get("system"), tally);
     JsonNode messages = body.get("messages");
     int turns = messages.size();
@@ -66,10 +63,13 @@ final class AnthropicCounter {
     tools(body.get("tools"), body.get("tool_choice"), model, rules, tally);
     structuredOutput(body, tally);
     mcpServers(body.get("mcp_servers"), tally);
-    tally.fixed(
-        Part.OVERHEAD,
-        rules.requestEnvelope() + (long) rules.turnEnvelope() * Math.max(0, turns - 1));
-    return tally.result(rules.textRatio());
+    tally.add(Part.OVERHEAD, Term.REQUEST, 1);
+    String thinking = body.path("thinking").path("type").asText("disabled");
+    if (thinking.equals("enabled") || thinking.equals("adaptive")) {
+      tally.add(Part.OVERHEAD, Term.THINKING_ENABLED, 1);
+    }
+    tally.add(Part.OVERHEAD, Term.TURN, Math.max(0, turns - 1));
+    return tally.result(rules);
   }
 
   private void system(JsonNode system, Tally tally) {
@@ -77,7 +77,7 @@ final class AnthropicCounter {
       return;
     }
     if (system.isTextual()) {
-      tally.text(Part.SYSTEM, text.count(system.asText()));
+      tally.text(Part.SYSTEM, system.asText());
       return;
     }
     if (!system.isArray()) {
@@ -90,7 +90,7 @@ final class AnthropicCounter {
         throw new InvalidRequestException(
             "$.system[" + i + "]", "system blocks must be text blocks");
       }
-      tally.text(Part.SYSTEM, text.count(block.get("text").asText()));
+      tally.text(Part.SYSTEM, block.get("text").asText());
     }
   }
 
@@ -105,7 +105,7 @@ final class AnthropicCounter {
       return;
     }
     if (content.isTextual()) {
-      tally.text(part, text.count(content.asText()));
+      tally.text(part, content.asText());
       return;
     }
     if (!content.isArray()) {
@@ -128,32 +128,39 @@ final class AnthropicCounter {
     }
     String type = block.path("type").asText("");
     switch (type) {
-      case "text" -> tally.text(part, text.count(requiredText(block, "text", path)));
+      case "text" -> tally.text(part, requiredText(block, "text", path));
       case "image" -> image(block.get("source"), path + ".source", rules, tally);
       case "document" -> document(block, path, rules, tally);
       case "search_result" -> {
-        tally.text(part, text.count(block.path("source").asText("")));
-        tally.text(part, text.count(block.path("title").asText("")));
+        tally.kind(ContentKind.DOCUMENTS);
+        tally.add(part, Term.SEARCH_RESULT, 1);
+        citations(block, part, tally);
+        tally.text(part, block.path("source").asText(""));
+        tally.text(part, block.path("title").asText(""));
         content(block.get("content"), path + ".content", part, countThinking, rules, tally);
       }
       case "tool_use", "server_tool_use", "mcp_tool_use" -> {
-        tally.text(part, TOOL_USE_TEMPLATE_TOKENS);
-        tally.text(part, text.count(block.path("name").asText("")));
-        tally.text(part, text.count(block.path("input").toString()));
+        tally.kind(ContentKind.TOOLS);
+        tally.add(part, Term.TOOL_USE, 1);
+        tally.text(part, block.path("name").asText(""));
+        tally.json(part, block.path("input").toString());
       }
       case "tool_result", "mcp_tool_result" -> {
-        tally.text(part, TOOL_RESULT_TEMPLATE_TOKENS);
+        tally.kind(ContentKind.TOOLS);
+        tally.add(part, Term.TOOL_RESULT, 1);
         content(block.get("content"), path + ".content", part, countThinking, rules, tally);
       }
-      case "tool_reference" -> tally.text(part, text.count(block.path("tool_name").asText("")));
+      case "tool_reference" -> tally.text(part, block.path("tool_name").asText(""));
       case "thinking" -> {
         if (countThinking) {
-          tally.text(Part.THINKING, text.count(requiredText(block, "thinking", path)));
+          tally.add(Part.THINKING, Term.THINKING, 1);
+          tally.text(Part.THINKING, requiredText(block, "thinking", path));
         }
       }
       case "redacted_thinking" -> {
         if (countThinking) {
           // Encrypted: only its size is known. Base64 of UTF-8 text runs about 5 chars per token.
+          tally.add(Part.THINKING, Term.THINKING, 1);
           tally.fixed(Part.THINKING, block.path("data").asText("").length() / 5);
           tally.weaken(
               CountMethod.HEURISTIC, "redacted_thinking is encrypted; estimated from its size");
@@ -164,8 +171,9 @@ final class AnthropicCounter {
       }
       default -> {
         if (type.endsWith("_tool_result")) {
-          tally.text(part, TOOL_RESULT_TEMPLATE_TOKENS);
-          tally.text(part, text.count(block.path("content").toString()));
+          tally.kind(ContentKind.TOOLS);
+          tally.add(part, Term.TOOL_RESULT, 1);
+          tally.json(part, block.path("content").toString());
         } else {
           throw new InvalidRequestException(
               path + ".type", "unknown content block type \"" + type + "\"");
@@ -174,7 +182,15 @@ final class AnthropicCounter {
     }
   }
 
+  private static void citations(JsonNode block, Part part, Tally tally) {
+    if (block.path("citations").path("enabled").asBoolean(false)) {
+      tally.add(part, Term.CITATIONS, 1);
+    }
+  }
+
   private void image(JsonNode source, String path, AnthropicRules rules, Tally tally) {
+    tally.kind(ContentKind.IMAGES);
+    tally.add(Part.IMAGES, Term.IMAGE, 1);
     String kind = source == null ? "" : source.path("type").asText("");
     switch (kind) {
       case "base64" -> {
@@ -188,11 +204,10 @@ final class AnthropicCounter {
         }
         tally.fixed(
             Part.IMAGES,
-            patches(size.width(), size.height(), rules.imageMaxEdgePx(), rules.imageMaxPatches())
-                + rules.imageBlockOverhead());
+            patches(size.width(), size.height(), rules.imageMaxEdgePx(), rules.imageMaxPatches()));
       }
       case "url", "file" -> {
-        tally.fixed(Part.IMAGES, rules.imageMaxPatches() + rules.imageBlockOverhead());
+        tally.fixed(Part.IMAGES, rules.imageMaxPatches());
         tally.weaken(
             CountMethod.HEURISTIC,
             "image at "
@@ -210,19 +225,22 @@ final class AnthropicCounter {
   private void document(JsonNode block, String path, AnthropicRules rules, Tally tally) {
     JsonNode source = block.get("source");
     String sourcePath = path + ".source";
-    tally.text(Part.DOCUMENTS, text.count(block.path("title").asText("")));
-    tally.text(Part.DOCUMENTS, text.count(block.path("context").asText("")));
+    tally.kind(ContentKind.DOCUMENTS);
+    tally.add(Part.DOCUMENTS, Term.DOCUMENT, 1);
+    citations(block, Part.DOCUMENTS, tally);
+    tally.text(Part.DOCUMENTS, block.path("title").asText(""));
+    tally.text(Part.DOCUMENTS, block.path("context").asText(""));
     String kind = source == null ? "" : source.path("type").asText("");
     switch (kind) {
       case "base64" -> {
         byte[] data =
             RequestMedia.decode(requiredText(source, "data", sourcePath), sourcePath + ".data");
         PdfDocument pdf = RequestMedia.pdf(data, sourcePath + ".data");
-        tally.fixed(Part.DOCUMENTS, (PAGE_IMAGE_PATCHES + rules.pdfPageOverhead()) * pdf.pages());
-        tally.text(Part.DOCUMENTS, text.count(pdf.text()));
+        tally.fixed(Part.DOCUMENTS, PAGE_IMAGE_PATCHES * pdf.pages());
+        tally.add(Part.DOCUMENTS, Term.PDF_PAGE, pdf.pages());
+        tally.text(Part.DOCUMENTS, pdf.text());
       }
-      case "text" ->
-          tally.text(Part.DOCUMENTS, text.count(requiredText(source, "data", sourcePath)));
+      case "text" -> tally.text(Part.DOCUMENTS, requiredText(source, "data", sourcePath));
       case "content" ->
           content(
               source.get("content"), sourcePath + ".content", Part.DOCUMENTS, false, rules, tally);
@@ -249,26 +267,42 @@ final class AnthropicCounter {
     if (!tools.isArray()) {
       throw new InvalidRequestException("$.tools", "tools must be an array");
     }
+    tally.kind(ContentKind.TOOLS);
     String choiceType = choice == null ? "auto" : choice.path("type").asText("auto");
     if (model.toolPrompt() != null) {
       boolean forced = choiceType.equals("any") || choiceType.equals("tool");
       tally.fixed(Part.TOOLS, forced ? model.toolPrompt().any() : model.toolPrompt().auto());
     }
+    if (choiceType.equals("none")) {
+      tally.add(Part.TOOLS, Term.TOOL_CHOICE_NONE, 1);
+    }
+    if (choice != null && choice.path("disable_parallel_tool_use").asBoolean(false)) {
+      tally.add(Part.TOOLS, Term.NO_PARALLEL_TOOLS, 1);
+    }
     for (int i = 0; i < tools.size(); i++) {
       JsonNode tool = tools.get(i);
       String type = tool.path("type").asText("custom");
       String path = "$.tools[" + i + "]";
+      Term defined = definedTool(type);
       if (type.equals("custom")) {
-        tally.text(Part.TOOLS, text.count(requiredText(tool, "name", path)));
-        tally.text(Part.TOOLS, text.count(tool.path("description").asText("")));
-        tally.text(Part.TOOLS, text.count(tool.path("input_schema").toString()));
-        tally.fixed(Part.TOOLS, rules.toolDefinitionOverhead());
-      } else if (type.startsWith("bash_")) {
-        tally.fixed(Part.TOOLS, model.bashToolTokens());
-      } else if (definedToolTokens(type) > 0) {
-        tally.fixed(Part.TOOLS, definedToolTokens(type));
+        tally.add(Part.TOOLS, Term.TOOL_DEFINITION, 1);
+        if (tool.path("strict").asBoolean(false)) {
+          tally.add(Part.TOOLS, Term.STRICT_TOOL, 1);
+        }
+        tally.toolText(requiredText(tool, "name", path));
+        tally.toolText(tool.path("description").asText(""));
+        JsonNode schema = tool.path("input_schema");
+        tally.toolText(schema.toString());
+        tally.add(Part.TOOLS, Term.SCHEMA_PROPERTY, properties(schema));
+      } else if (defined != null) {
+        tally.add(Part.TOOLS, defined, 1);
+        if (rules.coefficients().of(defined) == 0) {
+          tally.weaken(
+              CountMethod.HEURISTIC,
+              "tool type " + type + " has no recorded definition cost for this model family");
+        }
       } else {
-        tally.text(Part.TOOLS, text.count(tool.toString()));
+        tally.toolText(tool.toString());
         String why =
             SERVER_TOOL_PREFIXES.stream().anyMatch(type::startsWith)
                 ? "is a server tool that count_tokens does not count"
@@ -280,13 +314,42 @@ final class AnthropicCounter {
     }
   }
 
-  private static int definedToolTokens(String type) {
-    for (Map.Entry<String, Integer> e : DEFINED_TOOL_TOKENS.entrySet()) {
+  private static Term definedTool(String type) {
+    for (Map.Entry<String, Term> e : DEFINED_TOOLS.entrySet()) {
       if (type.startsWith(e.getKey())) {
         return e.getValue();
       }
     }
-    return 0;
+    return null;
+  }
+
+  /** Properties of a JSON schema at any depth: each is rendered with its own template. */
+  static int properties(JsonNode schema) {
+    int n = 0;
+    JsonNode properties = schema.get("properties");
+    if (properties != null && properties.isObject()) {
+      for (JsonNode property : properties) {
+        n += 1 + properties(property);
+      }
+    }
+    JsonNode items = schema.get("items");
+    if (items != null && items.isObject()) {
+      n += properties(items);
+    }
+    for (String nested : new String[] {"$defs", "definitions"}) {
+      JsonNode defs = schema.get(nested);
+      if (defs != null && defs.isObject()) {
+        for (JsonNode def : defs) {
+          n += properties(def);
+        }
+      }
+    }
+    for (String combinator : new String[] {"anyOf", "oneOf", "allOf"}) {
+      for (JsonNode option : schema.path(combinator)) {
+        n += properties(option);
+      }
+    }
+    return n;
   }
 
   private void structuredOutput(JsonNode body, Tally tally) {
@@ -296,7 +359,9 @@ final class AnthropicCounter {
     }
     JsonNode schema = format.path("schema");
     if (!schema.isMissingNode()) {
-      tally.text(Part.SYSTEM, text.count(schema.toString()));
+      tally.add(Part.SYSTEM, Term.STRUCTURED_OUTPUT, 1);
+      tally.schema(schema.toString());
+      tally.add(Part.SYSTEM, Term.SCHEMA_PROPERTY, properties(schema));
     }
   }
 

@@ -28,7 +28,8 @@ import java.util.TreeMap;
 public final class CountCommand {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   static final String USAGE =
-      "usage: tokentally count [--model MODEL] [--api anthropic|gemini] FILE... (- reads stdin)";
+      "usage: tokentally count [--config FILE] [--model MODEL] [--api anthropic|gemini] FILE..."
+          + " (- reads stdin)";
 
   private final RequestParser parser = new RequestParser();
   private final RequestCounter counter;
@@ -55,12 +56,26 @@ public final class CountCommand {
     this.terminal = terminal;
   }
 
-  public static int run(List<String> args, InputStream stdin, PrintStream out, PrintStream err) {
-    return run(args, stdin, out, err, System.console() != null);
+  /**
+   * @param args the command's arguments, without {@code --config FILE}: the caller has already
+   *     built {@code counter} from the configuration, as for the stream and the HTTP endpoints
+   */
+  public static int run(
+      List<String> args,
+      RequestCounter counter,
+      InputStream stdin,
+      PrintStream out,
+      PrintStream err) {
+    return run(args, counter, stdin, out, err, System.console() != null);
   }
 
   static int run(
-      List<String> args, InputStream stdin, PrintStream out, PrintStream err, boolean terminal) {
+      List<String> args,
+      RequestCounter counter,
+      InputStream stdin,
+      PrintStream out,
+      PrintStream err,
+      boolean terminal) {
     String model = null;
     Api api = null;
     List<String> files = new ArrayList<>();
@@ -89,8 +104,7 @@ public final class CountCommand {
       err.println(USAGE);
       return 2;
     }
-    CountCommand command =
-        new CountCommand(RequestCounter.withDefaults(), model, api, out, err, terminal);
+    CountCommand command = new CountCommand(counter, model, api, out, err, terminal);
     for (String file : files) {
       command.file(file, stdin);
     }
@@ -155,6 +169,7 @@ public final class CountCommand {
     response.put(request.api().countField(), count.total());
     response.put("model", counted.model().id());
     response.put("count_method", count.method().label());
+    CountResponses.putErrorPct(response, count);
     response.set("breakdown", MAPPER.valueToTree(count.breakdown()));
     if (!count.notes().isEmpty()) {
       response.set("notes", MAPPER.valueToTree(count.notes()));

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokentally.counting.Tally.Part;
 import dev.tokentally.media.MediaDuration;
 import dev.tokentally.media.PdfDocument;
+import dev.tokentally.models.ContentKind;
 import dev.tokentally.models.GeminiRules;
 import dev.tokentally.models.ModelSpec;
+import dev.tokentally.models.Term;
 import java.util.Locale;
 
 /**
@@ -23,7 +25,7 @@ final class GeminiCounter {
 
   TokenCount count(JsonNode body, ModelSpec model) {
     GeminiRules rules = (GeminiRules) model.rules();
-    Tally tally = Tally.forModel(model);
+    Tally tally = Tally.forModel(model, text);
     JsonNode request = field(body, "generateContentRequest");
     String prefix = "$";
     if (request != null) {
@@ -33,7 +35,7 @@ final class GeminiCounter {
     }
     String defaultResolution =
         textOrNull(field(field(request, "generationConfig"), "mediaResolution"));
-    Context context = new Context(rules, defaultResolution, tally);
+    Context context = new Context(rules, defaultResolution, tally, false);
 
     JsonNode system = field(request, "systemInstruction");
     if (system != null && !system.isNull()) {
@@ -41,8 +43,13 @@ final class GeminiCounter {
     }
     JsonNode contents = field(request, "contents");
     if (contents != null && contents.isArray()) {
+      int turn = currentTurnStart(contents);
       for (int i = 0; i < contents.size(); i++) {
-        content(contents.get(i), prefix + ".contents[" + i + "]", Part.MESSAGES, context);
+        content(
+            contents.get(i),
+            prefix + ".contents[" + i + "]",
+            Part.MESSAGES,
+            i >= turn ? context.inCurrentTurn() : context);
       }
     }
     JsonNode input = field(request, "input");
@@ -50,22 +57,63 @@ final class GeminiCounter {
       interactionsInput(input, prefix + ".input", context);
     }
     tools(field(request, "tools"), prefix + ".tools", context);
+    JsonNode config = field(request, "generationConfig");
+    JsonNode schema = field(config, "responseSchema");
+    if (schema == null) {
+      schema = field(config, "responseJsonSchema");
+    }
+    if (schema != null && !schema.isNull()) {
+      tally.add(Part.SYSTEM, Term.STRUCTURED_OUTPUT, 1);
+      tally.schema(schema.toString());
+    }
     if (field(request, "cachedContent") != null) {
       tally.note(
           "cachedContent is not part of totalTokens; its size is reported by the vendor only");
     }
-    return tally.result(1.0);
+    return tally.result(rules);
   }
 
-  private record Context(GeminiRules rules, String defaultResolution, Tally tally) {}
+  /**
+   * @param currentTurn whether the content belongs to the current turn: the one after the last user
+   *     message that is more than function responses
+   */
+  private record Context(
+      GeminiRules rules, String defaultResolution, Tally tally, boolean currentTurn) {
+    Context inCurrentTurn() {
+      return new Context(rules, defaultResolution, tally, true);
+    }
+  }
+
+  /**
+   * The index of the last user content that starts a turn (anything but function responses). The
+   * model rereads the thinking of its function calls only within the current turn: thought
+   * signatures from before it cost nothing in recorded counts.
+   */
+  private static int currentTurnStart(JsonNode contents) {
+    for (int i = contents.size() - 1; i >= 0; i--) {
+      JsonNode content = contents.get(i);
+      if (!"user".equals(content.path("role").asText("user"))) {
+        continue;
+      }
+      JsonNode parts = content.get("parts");
+      if (parts == null || !parts.isArray()) {
+        return i;
+      }
+      for (JsonNode part : parts) {
+        if (field(part, "functionResponse") == null) {
+          return i;
+        }
+      }
+    }
+    return 0;
+  }
 
   private void systemInstruction(JsonNode system, String path, Context cx) {
     if (system.isTextual()) {
-      cx.tally.text(Part.SYSTEM, text.count(system.asText()));
+      cx.tally.text(Part.SYSTEM, system.asText());
     } else if (system.has("Text") || system.has("text")) {
       // The Interactions shape: {"Text": "..."}.
-      cx.tally.text(
-          Part.SYSTEM, text.count(system.path(system.has("Text") ? "Text" : "text").asText()));
+      cx.tally.text(Part.SYSTEM, system.path(system.has("Text") ? "Text" : "text").asText());
     } else {
       content(system, path, Part.SYSTEM, cx);
     }
@@ -85,14 +133,17 @@ final class GeminiCounter {
         throw new InvalidRequestException(
             path + ".role", "role must be \"user\" or \"model\", got \"" + name + "\"");
       }
-      cx.tally.fixed(Part.OVERHEAD, cx.rules.roleTokens());
+      cx.tally.add(Part.OVERHEAD, Term.ROLE, 1);
     }
     JsonNode parts = content.get("parts");
     if (parts == null || parts.isNull()) {
       return;
     }
-    if (!parts.isArray()) {
-      throw new InvalidRequestException(path + ".parts", "parts must be an array");
+    if (parts.isObject()) {
+      // The API's JSON reader takes a lone object for a repeated field; recorded calls rely on it.
+      parts = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().add(parts);
+    } else if (!parts.isArray()) {
+      throw new InvalidRequestException(path + ".parts", "parts must be an array or an object");
     }
     boolean media = false;
     boolean textPart = false;
@@ -102,7 +153,7 @@ final class GeminiCounter {
       textPart |= kind == Kind.TEXT;
     }
     if (media && textPart) {
-      cx.tally.fixed(Part.OVERHEAD, cx.rules.mixedMediaExtra());
+      cx.tally.add(Part.OVERHEAD, Term.MIXED_MEDIA, 1);
     }
   }
 
@@ -116,13 +167,14 @@ final class GeminiCounter {
     if (!part.isObject()) {
       throw new InvalidRequestException(path, "each part must be an object");
     }
+    JsonNode signature = field(part, "thoughtSignature");
     JsonNode textNode = part.get("text");
     if (textNode != null) {
       if (!textNode.isTextual()) {
         throw new InvalidRequestException(path + ".text", "text must be a string");
       }
       boolean thought = part.path("thought").asBoolean(false);
-      cx.tally.text(thought ? Part.THINKING : category, text.count(textNode.asText()));
+      cx.tally.text(thought ? Part.THINKING : category, textNode.asText());
       return Kind.TEXT;
     }
     String resolution = resolution(field(part, "mediaResolution"), cx.defaultResolution);
@@ -137,30 +189,43 @@ final class GeminiCounter {
       return Kind.MEDIA;
     }
     JsonNode call = field(part, "functionCall");
+    if (call != null && cx.currentTurn && signature != null && signature.isTextual()) {
+      // The signature on a function call of the current turn restores the thinking behind it, and
+      // recorded counts grow with its length; on a text part, or in an earlier turn, it is free.
+      cx.tally.add(Part.THINKING, Term.SIGNATURE_KB, signature.asText().length() / 1024.0);
+    }
     if (call == null) {
       call = field(part, "functionResponse");
     }
     if (call != null) {
-      cx.tally.text(category, text.count(call.path("name").asText("")));
+      cx.tally.kind(ContentKind.TOOLS);
+      cx.tally.text(category, call.path("name").asText(""));
       JsonNode args = call.has("args") ? call.get("args") : call.get("response");
       if (args != null) {
-        cx.tally.text(category, text.count(args.toString()));
+        cx.tally.json(category, args.toString());
       }
-      cx.tally.fixed(Part.OVERHEAD, cx.rules.functionCallOverhead());
+      JsonNode nested = call.get("parts");
+      if (nested != null && nested.isArray()) {
+        // A multimodal function response carries its images and files as parts of its own.
+        for (int i = 0; i < nested.size(); i++) {
+          part(nested.get(i), path + ".functionResponse.parts[" + i + "]", category, cx);
+        }
+      }
+      cx.tally.add(Part.OVERHEAD, Term.FUNCTION_CALL, 1);
       cx.tally.weaken(CountMethod.CALIBRATED, null);
       return Kind.OTHER;
     }
     JsonNode code = field(part, "executableCode");
     if (code != null) {
-      cx.tally.text(category, text.count(code.path("code").asText("")));
+      cx.tally.text(category, code.path("code").asText(""));
       return Kind.TEXT;
     }
     JsonNode result = field(part, "codeExecutionResult");
     if (result != null) {
-      cx.tally.text(category, text.count(result.path("output").asText("")));
+      cx.tally.text(category, result.path("output").asText(""));
       return Kind.TEXT;
     }
-    if (part.has("thoughtSignature") || part.has("thought_signature")) {
+    if (signature != null) {
       return Kind.OTHER;
     }
     throw new InvalidRequestException(
@@ -175,11 +240,15 @@ final class GeminiCounter {
     if (dataNode == null || !dataNode.isTextual()) {
       throw new InvalidRequestException(path + ".data", "data must be a base64 string");
     }
-    byte[] data = RequestMedia.decode(dataNode.asText(), path + ".data");
+    byte[] data = RequestMedia.decodeEitherAlphabet(dataNode.asText(), path + ".data");
     if (mime.startsWith("image/")) {
       RequestMedia.image(data, path + ".data");
+      cx.tally.kind(ContentKind.IMAGES);
       cx.tally.fixed(Part.IMAGES, cx.rules.imageTokens(resolution));
-    } else if (mime.equals("application/pdf")) {
+      return;
+    }
+    cx.tally.kind(ContentKind.DOCUMENTS);
+    if (mime.equals("application/pdf")) {
       PdfDocument pdf = RequestMedia.pdf(data, path + ".data");
       cx.tally.fixed(Part.DOCUMENTS, (long) pdf.pages() * cx.rules.pdfPageTokens());
     } else if (mime.startsWith("audio/") || mime.startsWith("video/")) {
@@ -194,8 +263,7 @@ final class GeminiCounter {
       }
       cx.tally.fixed(video ? Part.VIDEO : Part.AUDIO, (long) Math.ceil(seconds * perSecond));
     } else if (mime.startsWith("text/") || mime.equals("application/json")) {
-      cx.tally.text(
-          Part.DOCUMENTS, text.count(new String(data, java.nio.charset.StandardCharsets.UTF_8)));
+      cx.tally.text(Part.DOCUMENTS, new String(data, java.nio.charset.StandardCharsets.UTF_8));
     } else {
       throw new InvalidRequestException(path + ".mimeType", "unsupported mimeType " + mime);
     }
@@ -205,8 +273,10 @@ final class GeminiCounter {
     String mime = mime(file, path);
     if (mime.startsWith("image/")) {
       // Images cost the same whatever their size, so a file reference counts exactly.
+      cx.tally.kind(ContentKind.IMAGES);
       cx.tally.fixed(Part.IMAGES, cx.rules.imageTokens(resolution));
     } else {
+      cx.tally.kind(ContentKind.DOCUMENTS);
       cx.tally.weaken(
           CountMethod.HEURISTIC,
           mime + " file at " + path + " is not readable locally; its pages or duration count 0");
@@ -215,8 +285,8 @@ final class GeminiCounter {
 
   private void interactionsInput(JsonNode input, String path, Context cx) {
     if (input.isTextual()) {
-      cx.tally.text(Part.MESSAGES, text.count(input.asText()));
-      cx.tally.fixed(Part.OVERHEAD, cx.rules.roleTokens());
+      cx.tally.text(Part.MESSAGES, input.asText());
+      cx.tally.add(Part.OVERHEAD, Term.ROLE, 1);
       return;
     }
     if (!input.isArray()) {
@@ -229,17 +299,17 @@ final class GeminiCounter {
         content(item, itemPath, Part.MESSAGES, cx);
       } else if (item.has("content")) {
         // A turn: {"role": ..., "content": string | [items]}.
-        cx.tally.fixed(Part.OVERHEAD, cx.rules.roleTokens());
+        cx.tally.add(Part.OVERHEAD, Term.ROLE, 1);
         JsonNode content = item.get("content");
         if (content.isTextual()) {
-          cx.tally.text(Part.MESSAGES, text.count(content.asText()));
+          cx.tally.text(Part.MESSAGES, content.asText());
         } else {
           for (JsonNode c : content) {
-            cx.tally.text(Part.MESSAGES, text.count(c.path("text").asText("")));
+            cx.tally.text(Part.MESSAGES, c.path("text").asText(""));
           }
         }
       } else {
-        cx.tally.text(Part.MESSAGES, text.count(item.path("text").asText("")));
+        cx.tally.text(Part.MESSAGES, item.path("text").asText(""));
       }
     }
   }
@@ -256,8 +326,9 @@ final class GeminiCounter {
       }
       for (JsonNode declaration : declarations) {
         declared = true;
-        cx.tally.text(Part.TOOLS, text.count(declaration.path("name").asText("")));
-        cx.tally.text(Part.TOOLS, text.count(declaration.path("description").asText("")));
+        cx.tally.add(Part.TOOLS, Term.FUNCTION_DECLARATION, 1);
+        cx.tally.toolText(declaration.path("name").asText(""));
+        cx.tally.toolText(declaration.path("description").asText(""));
         JsonNode schema = field(declaration, "parameters");
         if (schema == null) {
           schema = field(declaration, "parametersJsonSchema");
@@ -265,11 +336,11 @@ final class GeminiCounter {
         if (schema != null) {
           schemaText(schema, cx);
         }
-        cx.tally.fixed(Part.TOOLS, cx.rules.functionDeclarationOverhead());
       }
     }
     if (declared) {
-      cx.tally.fixed(Part.TOOLS, cx.rules.toolsOverhead());
+      cx.tally.kind(ContentKind.TOOLS);
+      cx.tally.add(Part.TOOLS, Term.TOOLS, 1);
       cx.tally.weaken(CountMethod.CALIBRATED, null);
     }
   }
@@ -282,21 +353,21 @@ final class GeminiCounter {
           .properties()
           .forEach(
               e -> {
-                cx.tally.fixed(Part.TOOLS, cx.rules.functionPropertyOverhead());
-                cx.tally.text(Part.TOOLS, text.count(e.getKey()));
+                cx.tally.add(Part.TOOLS, Term.SCHEMA_PROPERTY, 1);
+                cx.tally.toolText(e.getKey());
                 schemaText(e.getValue(), cx);
               });
     }
     JsonNode type = schema.get("type");
     if (type != null && type.isTextual()) {
-      cx.tally.text(Part.TOOLS, text.count(type.asText().toLowerCase(Locale.ROOT)));
+      cx.tally.toolText(type.asText().toLowerCase(Locale.ROOT));
     }
     JsonNode description = schema.get("description");
     if (description != null && description.isTextual()) {
-      cx.tally.text(Part.TOOLS, text.count(description.asText()));
+      cx.tally.toolText(description.asText());
     }
     for (JsonNode value : schema.path("enum")) {
-      cx.tally.text(Part.TOOLS, text.count(value.asText()));
+      cx.tally.toolText(value.asText());
     }
     JsonNode items = schema.get("items");
     if (items != null && items.isObject()) {

@@ -32,9 +32,23 @@ public final class RequestCounter {
                 new GeminiCounter(new TextCounter(t -> Tokenizers.gemini1().count(t), 3, cache)));
   }
 
-  /** The shipped registry with a 64k-block cache; for tests and the count command. */
+  /** The shipped registry with a 64k-block cache, no user models and no fallbacks; for tests. */
   public static RequestCounter withDefaults() {
     return new RequestCounter(ModelRegistry.builtIn(), new BlockCountCache(65_536));
+  }
+
+  /**
+   * The counter every entry point uses (stream, HTTP, {@code count}), so a model added through a
+   * user models file or a configured fallback counts the same in all of them.
+   *
+   * @param modelsFile user model registry merged over the shipped one, or null
+   * @param fallbackModels vendor to the known model that counts unknown models of that vendor
+   * @param cacheBlocks slots of the block-count cache; 0 turns it off
+   */
+  public static RequestCounter configured(
+      java.nio.file.Path modelsFile, Map<String, String> fallbackModels, int cacheBlocks) {
+    return new RequestCounter(
+        ModelRegistry.load(modelsFile, fallbackModels), new BlockCountCache(cacheBlocks));
   }
 
   /**

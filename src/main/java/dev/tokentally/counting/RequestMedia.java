@@ -11,7 +11,24 @@ import java.util.Base64;
 final class RequestMedia {
   private RequestMedia() {}
 
+  /** Standard-alphabet base64, as Anthropic takes it; line breaks and missing padding are fine. */
   static byte[] decode(String data, String path) {
+    if (data.indexOf('-') >= 0 || data.indexOf('_') >= 0) {
+      throw new InvalidRequestException(
+          path, "data is not valid base64: it uses the URL-safe alphabet (- and _)");
+    }
+    return mime(data, path);
+  }
+
+  /**
+   * Base64 in either alphabet: Google's JSON mapping of {@code bytes} accepts standard and URL-safe
+   * base64, and the Python Gen AI SDK sends the URL-safe one.
+   */
+  static byte[] decodeEitherAlphabet(String data, String path) {
+    return mime(data.replace('-', '+').replace('_', '/'), path);
+  }
+
+  private static byte[] mime(String data, String path) {
     try {
       return Base64.getMimeDecoder().decode(data);
     } catch (IllegalArgumentException e) {

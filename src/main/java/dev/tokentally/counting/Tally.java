@@ -1,6 +1,10 @@
 package dev.tokentally.counting;
 
+import dev.tokentally.models.Coefficients;
+import dev.tokentally.models.ContentKind;
+import dev.tokentally.models.CountingRules;
 import dev.tokentally.models.ModelSpec;
+import dev.tokentally.models.Term;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -8,37 +12,103 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Accumulates one request's count while its parts are walked: vocabulary tokens of text (scaled by
- * the family's ratio at the end, so rounding happens once per part), fixed tokens (images,
- * envelopes, templates), the weakest method met, and notes that explain estimates.
+ * Accumulates one request's count while its parts are walked: the quantity of each {@link Term} per
+ * part (vocabulary tokens, digits, blocks, turns, ...), tokens known exactly (image patches, media,
+ * the hidden tool prompt), what kind of content it holds, the weakest method met, and notes that
+ * explain estimates. The family's coefficients turn it into tokens once, at the end, so rounding
+ * happens once per part.
  */
 final class Tally {
-  private final Map<Part, Double> text = new EnumMap<>(Part.class);
-  private final Map<Part, Long> fixed = new EnumMap<>(Part.class);
+  private static final int TERMS = Term.values().length;
+
+  private final TextCounter counter;
+  private final double[][] quantities = new double[Part.values().length][TERMS];
+  private final long[] fixed = new long[Part.values().length];
   private final List<String> notes = new ArrayList<>();
   private CountMethod method;
+  private ContentKind kind = ContentKind.TEXT;
 
-  Tally(CountMethod best) {
+  private Tally(TextCounter counter, CountMethod best) {
+    this.counter = counter;
     this.method = best;
   }
 
   /** A tally at the model family's best method, already weakened when the model was unknown. */
-  static Tally forModel(ModelSpec model) {
-    Tally tally = new Tally(model.rules().method());
+  static Tally forModel(ModelSpec model, TextCounter counter) {
+    Tally tally = new Tally(counter, model.rules().method());
     if (model.estimate()) {
       tally.weaken(
           CountMethod.HEURISTIC,
           "model " + model.id() + " is not in the registry; counted with the configured fallback");
     }
+    if (model.variant() != null) {
+      tally.note(
+          "model "
+              + model.variant()
+              + " is not in the registry; counted as its base model "
+              + model.id());
+    }
     return tally;
   }
 
-  void text(Part part, int vocabularyTokens) {
-    text.merge(part, (double) vocabularyTokens, Double::sum);
+  /** Prose: its vocabulary tokens and the character classes some tokenizers split finer. */
+  void text(Part part, String text) {
+    text(part, Term.TEXT, text);
+  }
+
+  /** JSON in the conversation (tool inputs, call arguments and results). */
+  void json(Part part, String json) {
+    text(part, Term.JSON_TEXT, json);
+  }
+
+  /** A structured-output schema. */
+  void schema(String json) {
+    text(Part.SYSTEM, Term.SCHEMA_TEXT, json);
+  }
+
+  /** Text of a tool or function definition. */
+  void toolText(String text) {
+    text(Part.TOOLS, Term.TOOL_TEXT, text);
+  }
+
+  private void text(Part part, Term term, String text) {
+    if (text == null || text.isEmpty()) {
+      return;
+    }
+    double[] q = quantities[part.ordinal()];
+    q[term.ordinal()] += counter.count(text);
+    int digits = 0;
+    int nonAscii = 0;
+    int newlines = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digits++;
+      } else if (c == '\n') {
+        newlines++;
+      } else if (c > 0x7F && !Character.isLowSurrogate(c)) {
+        nonAscii++;
+      }
+    }
+    q[Term.DIGITS.ordinal()] += digits;
+    q[Term.NON_ASCII.ordinal()] += nonAscii;
+    q[Term.NEWLINES.ordinal()] += newlines;
+  }
+
+  /** {@code quantity} units of a structural term (blocks, turns, definitions). */
+  void add(Part part, Term term, double quantity) {
+    quantities[part.ordinal()][term.ordinal()] += quantity;
   }
 
   void fixed(Part part, long tokens) {
-    fixed.merge(part, tokens, Long::sum);
+    fixed[part.ordinal()] += tokens;
+  }
+
+  /** Records that the request holds content of {@code seen}; the richest kind seen wins. */
+  void kind(ContentKind seen) {
+    if (seen.ordinal() > kind.ordinal()) {
+      kind = seen;
+    }
   }
 
   /** Records that part of the count is weaker than the family's best, and why. */
@@ -58,18 +128,53 @@ final class Tally {
     }
   }
 
-  TokenCount result(double textRatio) {
+  TokenCount result(CountingRules rules) {
+    Coefficients coefficients = rules.coefficients();
     Map<String, Integer> breakdown = new LinkedHashMap<>();
+    Map<Term, Double> terms = new EnumMap<>(Term.class);
     long total = 0;
+    long fixedTotal = 0;
     for (Part part : Part.values()) {
-      double raw = text.getOrDefault(part, 0.0);
-      long tokens = Math.round(raw * textRatio) + fixed.getOrDefault(part, 0L);
+      double[] q = quantities[part.ordinal()];
+      double scaled = 0;
+      for (Term term : Term.values()) {
+        double quantity = q[term.ordinal()];
+        if (quantity != 0) {
+          scaled += quantity * coefficients.of(term);
+          terms.merge(term, quantity, Double::sum);
+        }
+      }
+      long tokens = Math.max(0, Math.round(scaled)) + fixed[part.ordinal()];
+      fixedTotal += fixed[part.ordinal()];
       if (tokens != 0 || part == Part.MESSAGES) {
         breakdown.put(part.key(), Math.toIntExact(tokens));
         total += tokens;
       }
     }
-    return new TokenCount(Math.toIntExact(total), method, breakdown, notes);
+    Double errorPct = errorPct(rules);
+    return new TokenCount(
+        Math.toIntExact(total),
+        method,
+        kind,
+        errorPct,
+        breakdown,
+        notes,
+        new TokenCount.Terms(terms, fixedTotal));
+  }
+
+  /**
+   * The family's stated error for this kind of content; 0 for an exact tokenizer count with no
+   * stated error, and none (null) for heuristic counts, whose error no recording bounds.
+   */
+  private Double errorPct(CountingRules rules) {
+    if (method == CountMethod.HEURISTIC) {
+      return null;
+    }
+    Double stated = rules.errorPct().get(kind);
+    if (stated != null) {
+      return stated;
+    }
+    return method == CountMethod.TOKENIZER ? 0.0 : null;
   }
 
   /** The breakdown's parts, in the order they are reported. */

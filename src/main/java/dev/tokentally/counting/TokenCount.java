@@ -1,6 +1,9 @@
 package dev.tokentally.counting;
 
+import dev.tokentally.models.ContentKind;
+import dev.tokentally.models.Term;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,12 +13,22 @@ import java.util.Map;
  *
  * @param total the number the vendor's count endpoint would answer
  * @param method how trustworthy {@code total} is
+ * @param kind what the request holds, which selects its error bar
+ * @param errorPct expected absolute error of {@code total} in percent (the cross-validated 95th
+ *     percentile for the family and kind); 0 for exact counts; null when no recording bounds it
  * @param breakdown tokens per part (system, messages, tools, images, documents, audio, video,
  *     thinking, overhead); sums to {@code total}
  * @param notes why a count is weaker than the model's best method, one line per reason
+ * @param terms the quantities {@code total} was built from, for refitting the coefficients
  */
 public record TokenCount(
-    int total, CountMethod method, Map<String, Integer> breakdown, List<String> notes) {
+    int total,
+    CountMethod method,
+    ContentKind kind,
+    Double errorPct,
+    Map<String, Integer> breakdown,
+    List<String> notes,
+    Terms terms) {
   public TokenCount {
     if (total < 0) {
       throw new IllegalArgumentException("token count must not be negative: " + total);
@@ -26,5 +39,17 @@ public record TokenCount(
     }
     breakdown = Collections.unmodifiableMap(new LinkedHashMap<>(breakdown));
     notes = List.copyOf(notes);
+  }
+
+  /**
+   * @param quantities units of each term, summed over the request's parts
+   * @param fixed tokens known without a coefficient (image patches, media, tool prompt)
+   */
+  public record Terms(Map<Term, Double> quantities, long fixed) {
+    public Terms {
+      EnumMap<Term, Double> copy = new EnumMap<>(Term.class);
+      copy.putAll(quantities);
+      quantities = Collections.unmodifiableMap(copy);
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.tokentally.enrich;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokentally.counting.CountResponses;
 import dev.tokentally.counting.CountResult;
 import dev.tokentally.counting.RequestCounter;
 import dev.tokentally.counting.TokenCount;
@@ -125,7 +126,8 @@ public final class RequestAssessor {
     ModelSpec model = counted.model();
     long tokens = counted.count().total();
 
-    Optional<Assessment> gated = gate(request, model, tokens, name, in.withSpan(spanId), payload);
+    Optional<Assessment> gated =
+        gate(request, model, counted.count(), name, in.withSpan(spanId), payload);
     if (gated.isPresent()) {
       return gated.get();
     }
@@ -157,31 +159,37 @@ public final class RequestAssessor {
   private Optional<Assessment> gate(
       LlmRequest request,
       ModelSpec model,
-      long tokens,
+      TokenCount count,
       String name,
       InboundRecord in,
       byte[] payload) {
+    long tokens = count.total();
     long window = model.contextWindow();
     Long maxOut = request.maxOutputTokens();
-    if (tokens > window || maxOut != null && tokens + maxOut > window) {
+    long headroom = headroom(count);
+    if (tokens + headroom > window || maxOut != null && tokens + headroom + maxOut > window) {
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("input_tokens", tokens);
+      if (headroom > 0) {
+        details.put("headroom_tokens", headroom);
+      }
       if (maxOut != null) {
         details.put("max_output_tokens", maxOut);
       }
       details.put("context_window", window);
-      boolean inputAlone = tokens > window;
+      boolean inputAlone = tokens + headroom > window;
       details.put("exceeded_by", inputAlone ? "input_tokens" : "input_tokens+max_output_tokens");
+      String counted = headroom > 0 ? tokens + " (+" + headroom + " error headroom)" : "" + tokens;
       String message =
           inputAlone
               ? "input of "
-                  + tokens
+                  + counted
                   + " tokens exceeds "
                   + model.id()
                   + "'s context window of "
                   + window
               : "input of "
-                  + tokens
+                  + counted
                   + " tokens plus max output of "
                   + maxOut
                   + " exceeds "
@@ -228,6 +236,18 @@ public final class RequestAssessor {
                   model.vendor(),
                   tokens);
             });
+  }
+
+  /**
+   * Tokens the context-window gate adds to a count when {@code tokentally.limits.context.headroom}
+   * is {@code error_bar}: the count times its error bar, rounded up. Heuristic counts have no bar
+   * and get none.
+   */
+  private long headroom(TokenCount count) {
+    if (!limits.contextHeadroom() || count.errorPct() == null) {
+      return 0;
+    }
+    return (long) Math.ceil(count.total() * count.errorPct() / 100.0);
   }
 
   /** Reparses the credential-free copy; only records that carried credentials pay for this. */
@@ -277,6 +297,7 @@ public final class RequestAssessor {
     out.put("model_requested", modelRequested);
     out.put(request.api().countField(), count.total());
     out.put("count_method", count.method().label());
+    CountResponses.putErrorPct(out, count);
     out.set("breakdown", MAPPER.valueToTree(count.breakdown()));
     if (!count.notes().isEmpty()) {
       out.set("count_notes", MAPPER.valueToTree(count.notes()));

@@ -3,6 +3,7 @@ package dev.tokentally.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokentally.counting.CountResponses;
 import dev.tokentally.counting.CountResult;
 import dev.tokentally.counting.RequestCounter;
 import dev.tokentally.counting.TokenCount;
@@ -65,6 +66,10 @@ final class CountEndpoint {
       CountResult.Counted counted = (CountResult.Counted) result;
       ctx.header(MODEL_HEADER, counted.model().id());
       ctx.header(METHOD_HEADER, counted.count().method().label());
+      String errorPct = CountResponses.errorPctHeader(counted.count());
+      if (errorPct != null) {
+        ctx.header(CountResponses.ERROR_PCT_HEADER, errorPct);
+      }
       ctx.contentType("application/json");
       ctx.result(
           request.api() == Api.ANTHROPIC_MESSAGES

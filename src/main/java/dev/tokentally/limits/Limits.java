@@ -21,14 +21,17 @@ import java.util.Optional;
  * @param defaultRequestMaxTokens cap for every request, or null
  * @param requestMaxTokensByModel cap per model (canonical id or as requested)
  * @param requestMaxTokensByName cap per X-Opper-Name
+ * @param contextHeadroom whether the context-window gate adds the count's error bar to the count
+ *     before comparing, so that an estimate near the window is refused rather than let through
  */
 public record Limits(
     Long defaultRequestMaxTokens,
     Map<String, Long> requestMaxTokensByModel,
     Map<String, Long> requestMaxTokensByName,
-    List<Budget> budgets) {
+    List<Budget> budgets,
+    boolean contextHeadroom) {
 
-  public static final Limits NONE = new Limits(null, Map.of(), Map.of(), List.of());
+  public static final Limits NONE = new Limits(null, Map.of(), Map.of(), List.of(), false);
 
   public Limits {
     requestMaxTokensByModel = Map.copyOf(requestMaxTokensByModel);
@@ -70,9 +73,9 @@ public record Limits(
   public record RequestCap(String scope, String subject, long maxTokens) {}
 
   /** Reads the limits file; {@code defaultCap} (a plain setting) applies when the file has none. */
-  public static Limits load(Path file, Long defaultCap) {
+  public static Limits load(Path file, Long defaultCap, boolean contextHeadroom) {
     if (file == null) {
-      return new Limits(defaultCap, Map.of(), Map.of(), List.of());
+      return new Limits(defaultCap, Map.of(), Map.of(), List.of(), contextHeadroom);
     }
     JsonNode root;
     try {
@@ -97,7 +100,8 @@ public record Limits(
         fileDefault != null ? fileDefault : defaultCap,
         longs(caps.path("models"), "request_max_tokens.models"),
         longs(caps.path("names"), "request_max_tokens.names"),
-        budgets);
+        budgets,
+        contextHeadroom);
   }
 
   private static Map<String, Long> longs(JsonNode object, String where) {

@@ -1,6 +1,7 @@
 package dev.tokentally.models;
 
 import dev.tokentally.counting.CountMethod;
+import java.util.Map;
 
 /** How one model family counts; the vendor decides which kind applies. */
 public sealed interface CountingRules permits AnthropicRules, GeminiRules {
@@ -9,4 +10,14 @@ public sealed interface CountingRules permits AnthropicRules, GeminiRules {
 
   /** Best method a count with these rules can claim. */
   CountMethod method();
+
+  /** Tokens per unit of each term, fitted to recorded counts or taken from the vendor's docs. */
+  Coefficients coefficients();
+
+  /**
+   * The expected error of a count, in percent: the cross-validated 95th percentile of the absolute
+   * error on recorded counts of this kind (docs/accuracy.md). Kinds without enough evidence are
+   * absent.
+   */
+  Map<ContentKind, Double> errorPct();
 }

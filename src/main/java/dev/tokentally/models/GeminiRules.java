@@ -6,33 +6,26 @@ import java.util.Map;
 /**
  * Counting rules of one Gemini generation.
  *
- * @param roleTokens tokens per Content that carries a role
- * @param mixedMediaExtra extra token when one Content mixes media and text
+ * @param coefficients tokens per term: text (1 per vocabulary token), per role-tagged Content,
+ *     mixed media, function declarations, calls and responses
  * @param imageTokens tokens per image at the default media resolution
  * @param imageTokensByResolution tokens per image per {@code mediaResolution} value
  * @param pdfPageTokens tokens per PDF page
- * @param functionDeclarationOverhead template tokens per function declaration
- * @param functionPropertyOverhead template tokens per parameter property of a declaration
- * @param toolsOverhead template tokens once when any function is declared
- * @param functionCallOverhead template tokens per functionCall / functionResponse part
  */
 public record GeminiRules(
     String tokenizer,
     CountMethod method,
-    int roleTokens,
-    int mixedMediaExtra,
+    Coefficients coefficients,
     int imageTokens,
     Map<String, Integer> imageTokensByResolution,
     int pdfPageTokens,
     double audioTokensPerSecond,
     double videoTokensPerSecond,
-    int functionDeclarationOverhead,
-    int functionPropertyOverhead,
-    int toolsOverhead,
-    int functionCallOverhead)
+    Map<ContentKind, Double> errorPct)
     implements CountingRules {
   public GeminiRules {
     imageTokensByResolution = Map.copyOf(imageTokensByResolution);
+    errorPct = Map.copyOf(errorPct);
   }
 
   /** Image tokens for a {@code mediaResolution} value (null or unknown: the default). */

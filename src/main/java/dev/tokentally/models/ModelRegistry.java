@@ -96,7 +96,12 @@ public final class ModelRegistry {
     }
   }
 
-  /** The model a request names, or empty when the registry does not know it. */
+  /**
+   * The model a request names, or empty when the registry does not know it. A name that is not
+   * registered resolves to its longest registered prefix that ends at a {@code -} (so {@code
+   * gemini-2.0-flash-thinking-exp-01-21} is a {@code gemini-2.0-flash}), marked as a variant;
+   * vendors publish such suffixed names for the same model and tokenizer.
+   */
   public Optional<ModelSpec> find(String requested) {
     if (requested == null || requested.isBlank()) {
       return Optional.empty();
@@ -106,7 +111,16 @@ public final class ModelRegistry {
     if (spec == null) {
       spec = byName.get(DATE_SUFFIX.matcher(name).replaceFirst(""));
     }
-    return Optional.ofNullable(spec);
+    if (spec != null) {
+      return Optional.of(spec);
+    }
+    for (int dash = name.lastIndexOf('-'); dash > 0; dash = name.lastIndexOf('-', dash - 1)) {
+      ModelSpec base = byName.get(name.substring(0, dash));
+      if (base != null) {
+        return Optional.of(base.asVariant(requested));
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -164,19 +178,20 @@ public final class ModelRegistry {
     String vendor = text(node, "vendor");
     CountMethod method = CountMethod.valueOf(text(node, "method").toUpperCase(Locale.ROOT));
     String tokenizer = text(node, "tokenizer");
+    Coefficients coefficients = coefficients(family, node.get("terms"));
+    Map<ContentKind, Double> errorPct = new HashMap<>();
+    node.path("error_pct")
+        .properties()
+        .forEach(e -> errorPct.put(ContentKind.ofKey(e.getKey()), e.getValue().asDouble()));
     return switch (vendor) {
       case "anthropic" ->
           new AnthropicRules(
               tokenizer,
               method,
-              number(node, "text_ratio"),
-              (int) number(node, "request_envelope"),
-              (int) number(node, "turn_envelope"),
-              (int) number(node, "image_block_overhead"),
+              coefficients,
               (int) number(node, "image_max_edge_px"),
               (int) number(node, "image_max_patches"),
-              (int) number(node, "pdf_page_overhead"),
-              (int) number(node, "tool_definition_overhead"));
+              errorPct);
       case "gemini" -> {
         Map<String, Integer> resolutions = new HashMap<>();
         node.path("image_tokens_by_resolution")
@@ -185,21 +200,42 @@ public final class ModelRegistry {
         yield new GeminiRules(
             tokenizer,
             method,
-            (int) number(node, "role_tokens"),
-            (int) number(node, "mixed_media_extra"),
+            coefficients,
             (int) number(node, "image_tokens"),
             resolutions,
             (int) number(node, "pdf_page_tokens"),
             number(node, "audio_tokens_per_second"),
             number(node, "video_tokens_per_second"),
-            (int) number(node, "function_declaration_overhead"),
-            (int) number(node, "function_property_overhead"),
-            (int) number(node, "tools_overhead"),
-            (int) number(node, "function_call_overhead"));
+            errorPct);
       }
       default ->
           throw new IllegalArgumentException("family " + family + ": unknown vendor " + vendor);
     };
+  }
+
+  private static Coefficients coefficients(String family, JsonNode terms) {
+    if (terms == null || !terms.isObject()) {
+      throw new IllegalArgumentException("family " + family + ": missing object \"terms\"");
+    }
+    Map<Term, Double> byTerm = new java.util.EnumMap<>(Term.class);
+    terms
+        .properties()
+        .forEach(
+            e -> {
+              Term term;
+              try {
+                term = Term.ofKey(e.getKey());
+              } catch (IllegalArgumentException unknown) {
+                throw new IllegalArgumentException(
+                    "family " + family + ": unknown term \"" + e.getKey() + "\"");
+              }
+              if (!e.getValue().isNumber()) {
+                throw new IllegalArgumentException(
+                    "family " + family + ": term " + e.getKey() + " must be a number");
+              }
+              byTerm.put(term, e.getValue().asDouble());
+            });
+    return new Coefficients(byTerm);
   }
 
   private static ModelSpec spec(
@@ -227,10 +263,10 @@ public final class ModelRegistry {
         tool == null
             ? null
             : new ModelSpec.ToolPrompt((int) number(tool, "auto"), (int) number(tool, "any")),
-        node.path("bash_tool_tokens").asInt(0),
         node.path("keeps_prior_thinking").asBoolean(false),
         prices,
-        false);
+        false,
+        null);
   }
 
   private static String text(JsonNode node, String field) {

@@ -15,10 +15,11 @@ import java.util.Optional;
  * @param contextWindow input + output tokens the model accepts
  * @param maxOutput most output tokens per request
  * @param toolPrompt Anthropic's hidden tool-use system prompt, or null for Gemini
- * @param bashToolTokens tokens of Anthropic's bash tool definition, 0 for Gemini
  * @param keepsPriorThinking whether thinking blocks of earlier assistant turns count
  * @param prices input prices with the dates they apply from
  * @param estimate whether the model was unknown and counted with a fallback family
+ * @param variant the name the request used when it resolved to this model as a variant of it
+ *     (dated, {@code -exp}, {@code -preview}, ... suffixes), else null
  */
 public record ModelSpec(
     String id,
@@ -28,10 +29,10 @@ public record ModelSpec(
     long contextWindow,
     long maxOutput,
     ToolPrompt toolPrompt,
-    int bashToolTokens,
     boolean keepsPriorThinking,
     List<Price> prices,
-    boolean estimate) {
+    boolean estimate,
+    String variant) {
   public ModelSpec {
     prices = prices.stream().sorted(Comparator.comparing(Price::from)).toList();
   }
@@ -62,9 +63,24 @@ public record ModelSpec(
         contextWindow,
         maxOutput,
         toolPrompt,
-        bashToolTokens,
         keepsPriorThinking,
         List.of(),
-        true);
+        true,
+        null);
+  }
+
+  ModelSpec asVariant(String requestedId) {
+    return new ModelSpec(
+        id,
+        vendor,
+        family,
+        rules,
+        contextWindow,
+        maxOutput,
+        toolPrompt,
+        keepsPriorThinking,
+        prices,
+        estimate,
+        requestedId);
   }
 }

@@ -31,7 +31,8 @@ public final class RequestParser {
   /** Deep enough for real tool schemas; shallow enough that hostile nesting fails fast. */
   public static final int MAX_NESTING_DEPTH = 128;
 
-  private static final Set<String> ANTHROPIC_ROLES = Set.of("user", "assistant");
+  /** Current models also take {@code system} messages mid-conversation; they count like text. */
+  private static final Set<String> ANTHROPIC_ROLES = Set.of("user", "assistant", "system");
 
   private final ObjectMapper mapper;
 
@@ -204,7 +205,7 @@ public final class RequestParser {
       }
       JsonNode role = message.get("role");
       if (role == null || !role.isTextual() || !ANTHROPIC_ROLES.contains(role.asText())) {
-        return invalidAt(path + ".role", "role must be \"user\" or \"assistant\"");
+        return invalidAt(path + ".role", "role must be \"user\", \"assistant\" or \"system\"");
       }
       JsonNode content = message.get("content");
       if (content == null || !(content.isTextual() || content.isArray())) {

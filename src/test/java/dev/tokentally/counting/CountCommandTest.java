@@ -40,6 +40,7 @@ class CountCommandTest {
     int exit =
         CountCommand.run(
             List.of(args),
+            RequestCounter.withDefaults(),
             new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),

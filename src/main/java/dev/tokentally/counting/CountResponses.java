@@ -1,0 +1,31 @@
+package dev.tokentally.counting;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
+
+/** How a count's error bar is written, the same in enriched records, {@code count} and HTTP. */
+public final class CountResponses {
+  /** Response header with {@link TokenCount#errorPct()}; absent when no recording bounds it. */
+  public static final String ERROR_PCT_HEADER = "tokentally-count-error-pct";
+
+  private CountResponses() {}
+
+  public static void putErrorPct(ObjectNode out, TokenCount count) {
+    if (count.errorPct() == null) {
+      out.putNull("count_error_pct");
+    } else {
+      out.put("count_error_pct", round(count.errorPct()));
+    }
+  }
+
+  /** The error bar as a header value, e.g. {@code 2.4}; null when there is none. */
+  public static String errorPctHeader(TokenCount count) {
+    return count.errorPct() == null
+        ? null
+        : String.format(Locale.ROOT, "%.1f", round(count.errorPct()));
+  }
+
+  private static double round(double pct) {
+    return Math.round(pct * 10) / 10.0;
+  }
+}

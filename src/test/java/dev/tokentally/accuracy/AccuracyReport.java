@@ -1,0 +1,59 @@
+package dev.tokentally.accuracy;
+
+import dev.tokentally.models.Term;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Prints the cross-validated accuracy tables and the coefficients fitted to the whole corpus, for
+ * refitting the registry by hand: {@code ./mvnw -q test-compile exec:java
+ * -Dexec.mainClass=dev.tokentally.accuracy.AccuracyReport -Dexec.classpathScope=test}.
+ */
+public final class AccuracyReport {
+  private AccuracyReport() {}
+
+  public static void main(String[] args) {
+    CrossValidation cv = new CrossValidation(RecordedCase.corpus());
+    System.out.println("cases: " + cv.cases().size() + ", refused: " + cv.refused().size());
+    cv.refused().forEach(r -> System.out.println("  refused " + r.id()));
+    List<CrossValidation.Prediction> heldOut = cv.heldOut();
+    System.out.println("\n5-fold by recording file:\n");
+    System.out.println(AccuracyTable.markdown(AccuracyTable.rows(heldOut)));
+    if (args.length > 0 && args[0].equals("--by-source")) {
+      System.out.println("\nleave one source out:\n");
+      System.out.println(AccuracyTable.markdown(AccuracyTable.rows(cv.heldOutBySource())));
+    }
+    System.out.println("\nfitted to all cases:");
+    for (Map.Entry<String, Map<Term, Double>> e : cv.fit(cv.cases()).entrySet()) {
+      StringBuilder line = new StringBuilder("  \"" + e.getKey() + "\": {");
+      String sep = "";
+      for (Map.Entry<Term, Double> t : e.getValue().entrySet()) {
+        line.append(sep)
+            .append(String.format(Locale.ROOT, "\"%s\": %.3f", t.getKey().key(), t.getValue()));
+        sep = ", ";
+      }
+      System.out.println(line.append("}"));
+    }
+    if (args.length > 0 && args[args.length - 1].equals("--worst")) {
+      heldOut.stream()
+          .filter(p -> !p.counted().repetitive())
+          .sorted((a, b) -> Double.compare(b.absPct(), a.absPct()))
+          .limit(40)
+          .forEach(
+              p ->
+                  System.out.printf(
+                      Locale.ROOT,
+                      "  %-70s %-12s %-9s exp=%d pred=%d %+.1f%% %s%n",
+                      p.counted().recorded().id(),
+                      p.counted().family(),
+                      p.counted().kind().key(),
+                      p.counted().recorded().expected(),
+                      p.predicted(),
+                      100.0
+                          * (p.predicted() - p.counted().recorded().expected())
+                          / p.counted().recorded().expected(),
+                      p.counted().terms().quantities()));
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package dev.tokentally.accuracy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokentally.counting.CountResult;
+import dev.tokentally.counting.RequestCounter;
+import dev.tokentally.request.Api;
+import dev.tokentally.request.ParseResult;
+import dev.tokentally.request.RequestParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * One recorded vendor exchange: the exact request body and the number the vendor answered or billed
+ * for it, with where it was recorded.
+ *
+ * @param source the recording's repository, the unit held out together in cross-validation
+ * @param group the recording file, so the turns of one conversation are never split across folds
+ */
+record RecordedCase(
+    String id,
+    String vendor,
+    String model,
+    JsonNode request,
+    int expected,
+    String source,
+    String group,
+    List<String> kinds) {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** The corpus committed under {@code src/test/resources/fixtures/recorded/}. */
+  static List<RecordedCase> corpus() {
+    Path dir = Path.of("src/test/resources/fixtures/recorded");
+    List<RecordedCase> all = new ArrayList<>();
+    try (var files = Files.list(dir)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".json.gz")).sorted().toList()) {
+        all.addAll(read(file));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return all;
+  }
+
+  static List<RecordedCase> read(Path file) throws IOException {
+    JsonNode root;
+    try (InputStream in = Files.newInputStream(file)) {
+      root = MAPPER.readTree(file.toString().endsWith(".gz") ? new GZIPInputStream(in) : in);
+    }
+    List<RecordedCase> out = new ArrayList<>();
+    for (JsonNode c : root) {
+      List<String> kinds = new ArrayList<>();
+      c.path("kinds").forEach(k -> kinds.add(k.asText()));
+      out.add(
+          new RecordedCase(
+              c.get("id").asText(),
+              c.get("vendor").asText(),
+              c.get("model").asText(),
+              c.get("request"),
+              c.get("expected").asInt(),
+              c.get("repo").asText(),
+              c.get("repo").asText() + "/" + c.get("path").asText(),
+              kinds));
+    }
+    return out;
+  }
+
+  /** Counts the request through the same parser and counter as the stream. */
+  CountResult count(RequestCounter counter) {
+    ObjectNode body = request.deepCopy();
+    Api api = vendor.equals("anthropic") ? Api.ANTHROPIC_MESSAGES : Api.GEMINI_GENERATE_CONTENT;
+    byte[] bytes;
+    try {
+      bytes = MAPPER.writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ParseResult parsed = new RequestParser().parse(bytes, api, model);
+    if (parsed instanceof ParseResult.Invalid invalid) {
+      return new CountResult.Refused(invalid.code(), invalid.message(), invalid.details());
+    }
+    return counter.count(((ParseResult.Parsed) parsed).request(), model);
+  }
+}
