@@ -65,8 +65,10 @@ final class AnthropicCounter {
     mcpServers(body.get("mcp_servers"), tally);
     tally.add(Part.OVERHEAD, Term.REQUEST, 1);
     String thinking = body.path("thinking").path("type").asText("disabled");
-    if (thinking.equals("enabled") || thinking.equals("adaptive")) {
+    if (thinking.equals("enabled")) {
       tally.add(Part.OVERHEAD, Term.THINKING_ENABLED, 1);
+    } else if (thinking.equals("adaptive")) {
+      tally.add(Part.OVERHEAD, Term.THINKING_ADAPTIVE, 1);
     }
     tally.add(Part.OVERHEAD, Term.TURN, Math.max(0, turns - 1));
     return tally.result(rules);
@@ -353,6 +355,9 @@ final class AnthropicCounter {
   }
 
   private void structuredOutput(JsonNode body, Tally tally) {
+    if (body.path("output_config").has("task_budget")) {
+      tally.add(Part.SYSTEM, Term.TASK_BUDGET, 1);
+    }
     JsonNode format = body.path("output_format");
     if (format.isMissingNode()) {
       format = body.path("output_config").path("format");

@@ -2,12 +2,15 @@ package dev.tokentally.counting;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokentally.counting.Tally.Part;
+import dev.tokentally.media.ImageSize;
 import dev.tokentally.media.MediaDuration;
 import dev.tokentally.media.PdfDocument;
 import dev.tokentally.models.ContentKind;
 import dev.tokentally.models.GeminiRules;
 import dev.tokentally.models.ModelSpec;
 import dev.tokentally.models.Term;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -23,7 +26,11 @@ final class GeminiCounter {
     this.text = text;
   }
 
-  TokenCount count(JsonNode body, ModelSpec model) {
+  /**
+   * @param countTokens whether the request is a countTokens call, answered with the vendor's
+   *     countTokens accounting instead of generateContent's
+   */
+  TokenCount count(JsonNode body, ModelSpec model, boolean countTokens) {
     GeminiRules rules = (GeminiRules) model.rules();
     Tally tally = Tally.forModel(model, text);
     JsonNode request = field(body, "generateContentRequest");
@@ -35,7 +42,7 @@ final class GeminiCounter {
     }
     String defaultResolution =
         textOrNull(field(field(request, "generationConfig"), "mediaResolution"));
-    Context context = new Context(rules, defaultResolution, tally, false);
+    Context context = new Context(rules, defaultResolution, tally, false, new ArrayList<>());
 
     JsonNode system = field(request, "systemInstruction");
     if (system != null && !system.isNull()) {
@@ -58,10 +65,9 @@ final class GeminiCounter {
     }
     tools(field(request, "tools"), prefix + ".tools", context);
     JsonNode config = field(request, "generationConfig");
+    // responseSchema is rendered into the prompt; responseJsonSchema is not: recorded counts do
+    // not move with its size.
     JsonNode schema = field(config, "responseSchema");
-    if (schema == null) {
-      schema = field(config, "responseJsonSchema");
-    }
     if (schema != null && !schema.isNull()) {
       tally.add(Part.SYSTEM, Term.STRUCTURED_OUTPUT, 1);
       tally.schema(schema.toString());
@@ -70,7 +76,9 @@ final class GeminiCounter {
       tally.note(
           "cachedContent is not part of totalTokens; its size is reported by the vendor only");
     }
-    return tally.result(rules);
+    priceVisuals(context);
+    return tally.result(
+        rules, countTokens ? rules.countTokensCoefficients() : rules.coefficients());
   }
 
   /**
@@ -78,9 +86,32 @@ final class GeminiCounter {
    *     message that is more than function responses
    */
   private record Context(
-      GeminiRules rules, String defaultResolution, Tally tally, boolean currentTurn) {
+      GeminiRules rules,
+      String defaultResolution,
+      Tally tally,
+      boolean currentTurn,
+      List<Visual> visuals) {
     Context inCurrentTurn() {
-      return new Context(rules, defaultResolution, tally, true);
+      return new Context(rules, defaultResolution, tally, true, visuals);
+    }
+  }
+
+  /** An image or a PDF page, priced once the whole request has been read. */
+  private record Visual(Part part, String resolution, int width, int height) {}
+
+  /**
+   * A lone image or page is tiled by its size where the family tiles; with more than one in the
+   * request, each costs a single image (recorded counts: the same 612x792 pt PDF costs 1,290 tokens
+   * alone and 258 beside a second one).
+   */
+  private static void priceVisuals(Context cx) {
+    boolean tiled = cx.visuals.size() == 1;
+    for (Visual v : cx.visuals) {
+      cx.tally.fixed(
+          v.part(),
+          tiled
+              ? cx.rules.imageTokens(v.resolution(), v.width(), v.height())
+              : cx.rules.imageTokens(v.resolution()));
     }
   }
 
@@ -242,15 +273,23 @@ final class GeminiCounter {
     }
     byte[] data = RequestMedia.decodeEitherAlphabet(dataNode.asText(), path + ".data");
     if (mime.startsWith("image/")) {
-      RequestMedia.image(data, path + ".data");
+      ImageSize size = RequestMedia.image(data, path + ".data");
       cx.tally.kind(ContentKind.IMAGES);
-      cx.tally.fixed(Part.IMAGES, cx.rules.imageTokens(resolution));
+      cx.visuals.add(new Visual(Part.IMAGES, resolution, size.width(), size.height()));
       return;
     }
     cx.tally.kind(ContentKind.DOCUMENTS);
     if (mime.equals("application/pdf")) {
       PdfDocument pdf = RequestMedia.pdf(data, path + ".data");
-      cx.tally.fixed(Part.DOCUMENTS, (long) pdf.pages() * cx.rules.pdfPageTokens());
+      if (cx.rules.imageTilePx() > 0) {
+        int width = (int) Math.round(pdf.pageWidth());
+        int height = (int) Math.round(pdf.pageHeight());
+        for (int page = 0; page < pdf.pages(); page++) {
+          cx.visuals.add(new Visual(Part.DOCUMENTS, resolution, width, height));
+        }
+      } else {
+        cx.tally.fixed(Part.DOCUMENTS, (long) pdf.pages() * cx.rules.pdfPageTokens());
+      }
     } else if (mime.startsWith("audio/") || mime.startsWith("video/")) {
       boolean video = mime.startsWith("video/");
       double perSecond = video ? cx.rules.videoTokensPerSecond() : cx.rules.audioTokensPerSecond();

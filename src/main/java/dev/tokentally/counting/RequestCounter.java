@@ -4,6 +4,7 @@ import dev.tokentally.deadletter.ErrorCode;
 import dev.tokentally.models.ModelRegistry;
 import dev.tokentally.models.ModelSpec;
 import dev.tokentally.request.Api;
+import dev.tokentally.request.Endpoint;
 import dev.tokentally.request.LlmRequest;
 import java.util.Map;
 import java.util.Optional;
@@ -97,7 +98,9 @@ public final class RequestCounter {
       TokenCount count =
           request.api() == Api.ANTHROPIC_MESSAGES
               ? anthropic.count(request.body(), spec)
-              : gemini.get(spec.rules().tokenizer()).count(request.body(), spec);
+              : gemini
+                  .get(spec.rules().tokenizer())
+                  .count(request.body(), spec, request.endpoint() == Endpoint.COUNT_TOKENS);
       return new CountResult.Counted(count, spec);
     } catch (InvalidRequestException e) {
       return new CountResult.Refused(

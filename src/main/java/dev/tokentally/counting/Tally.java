@@ -78,11 +78,18 @@ final class Tally {
     double[] q = quantities[part.ordinal()];
     q[term.ordinal()] += counter.count(text);
     int digits = 0;
+    int digitRuns = 0;
     int nonAscii = 0;
     int newlines = 0;
+    boolean inRun = false;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (c >= '0' && c <= '9') {
+      boolean digit = c >= '0' && c <= '9';
+      if (digit && !inRun) {
+        digitRuns++;
+      }
+      inRun = digit;
+      if (digit) {
         digits++;
       } else if (c == '\n') {
         newlines++;
@@ -91,6 +98,7 @@ final class Tally {
       }
     }
     q[Term.DIGITS.ordinal()] += digits;
+    q[Term.DIGIT_RUNS.ordinal()] += digitRuns;
     q[Term.NON_ASCII.ordinal()] += nonAscii;
     q[Term.NEWLINES.ordinal()] += newlines;
   }
@@ -129,7 +137,10 @@ final class Tally {
   }
 
   TokenCount result(CountingRules rules) {
-    Coefficients coefficients = rules.coefficients();
+    return result(rules, rules.coefficients());
+  }
+
+  TokenCount result(CountingRules rules, Coefficients coefficients) {
     Map<String, Integer> breakdown = new LinkedHashMap<>();
     Map<Term, Double> terms = new EnumMap<>(Term.class);
     long total = 0;

@@ -14,7 +14,16 @@ import java.util.zip.Inflater;
  * object streams) or from counting page objects; text from the string operands of content streams.
  * Fonts with custom encodings extract poorly, which is why PDF counts are labelled estimates.
  */
-public record PdfDocument(int pages, String text) {
+public record PdfDocument(int pages, String text, double pageWidth, double pageHeight) {
+  /** US Letter in points, for PDFs whose page size cannot be read. */
+  static final double LETTER_WIDTH = 612;
+
+  static final double LETTER_HEIGHT = 792;
+
+  private static final Pattern MEDIA_BOX =
+      Pattern.compile(
+          "/MediaBox\\s*\\[\\s*(-?[\\d.]+)\\s+(-?[\\d.]+)\\s+(-?[\\d.]+)\\s+(-?[\\d.]+)\\s*\\]");
+
   private static final Pattern COUNT =
       Pattern.compile(
           "/Type\\s*/Pages\\b[^>]*?/Count\\s+(\\d+)|/Count\\s+(\\d+)[^>]*?/Type\\s*/Pages\\b");
@@ -66,7 +75,29 @@ public record PdfDocument(int pages, String text) {
       return Optional.empty();
     }
     extractText(raw, text);
-    return Optional.of(new PdfDocument(pages, text.toString()));
+    double[] box = mediaBox(raw);
+    if (box == null) {
+      box = mediaBox(inflated);
+    }
+    return Optional.of(
+        box == null
+            ? new PdfDocument(pages, text.toString(), LETTER_WIDTH, LETTER_HEIGHT)
+            : new PdfDocument(pages, text.toString(), box[0], box[1]));
+  }
+
+  /** Width and height in points of the first page box found, or null. */
+  private static double[] mediaBox(CharSequence text) {
+    Matcher m = MEDIA_BOX.matcher(text);
+    if (!m.find()) {
+      return null;
+    }
+    try {
+      double width = Math.abs(Double.parseDouble(m.group(3)) - Double.parseDouble(m.group(1)));
+      double height = Math.abs(Double.parseDouble(m.group(4)) - Double.parseDouble(m.group(2)));
+      return width > 0 && height > 0 ? new double[] {width, height} : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private static int maxCount(CharSequence text) {

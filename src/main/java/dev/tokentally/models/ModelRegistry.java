@@ -2,6 +2,7 @@ package dev.tokentally.models;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokentally.counting.CountMethod;
 import java.io.IOException;
 import java.io.InputStream;
@@ -197,15 +198,23 @@ public final class ModelRegistry {
         node.path("image_tokens_by_resolution")
             .properties()
             .forEach(e -> resolutions.put(e.getKey(), e.getValue().asInt()));
+        Coefficients countTokens = coefficients;
+        if (node.has("count_tokens_terms")) {
+          ObjectNode merged = node.get("terms").deepCopy();
+          merged.setAll((ObjectNode) node.get("count_tokens_terms"));
+          countTokens = coefficients(family, merged);
+        }
         yield new GeminiRules(
             tokenizer,
             method,
             coefficients,
+            countTokens,
             (int) number(node, "image_tokens"),
             resolutions,
             (int) number(node, "pdf_page_tokens"),
             number(node, "audio_tokens_per_second"),
             number(node, "video_tokens_per_second"),
+            node.path("image_tile_px").asInt(0),
             errorPct);
       }
       default ->

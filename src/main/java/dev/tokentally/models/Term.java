@@ -19,6 +19,8 @@ public enum Term {
   SCHEMA_TEXT,
   /** Decimal digit characters in any text: newer tokenizers split digits the old one groups. */
   DIGITS,
+  /** Runs of consecutive decimal digits in any text. */
+  DIGIT_RUNS,
   /** Characters outside ASCII in any text (accents, CJK, emoji, typographic punctuation). */
   NON_ASCII,
   /** Line breaks in any text. */
@@ -53,10 +55,14 @@ public enum Term {
   SEARCH_RESULT,
   /** One per thinking block that counts. */
   THINKING,
-  /** One per request with extended or adaptive thinking on: it adds a hidden instruction. */
+  /** One per request with extended thinking on ({@code enabled}): it adds a hidden instruction. */
   THINKING_ENABLED,
+  /** One per request with adaptive thinking. */
+  THINKING_ADAPTIVE,
   /** One per request with a structured-output schema (output_format / output_config). */
   STRUCTURED_OUTPUT,
+  /** One per request with an output_config task budget, which adds a hidden instruction. */
+  TASK_BUDGET,
   /** One per Anthropic-defined memory tool. */
   MEMORY_TOOL,
   /** One per Anthropic-defined bash tool. */

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokentally.counting.CountResult;
 import dev.tokentally.counting.RequestCounter;
 import dev.tokentally.request.Api;
+import dev.tokentally.request.Endpoint;
 import dev.tokentally.request.ParseResult;
 import dev.tokentally.request.RequestParser;
+import dev.tokentally.request.RequestPath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,6 +30,7 @@ record RecordedCase(
     String id,
     String vendor,
     String model,
+    String endpoint,
     JsonNode request,
     int expected,
     String source,
@@ -64,6 +67,7 @@ record RecordedCase(
               c.get("id").asText(),
               c.get("vendor").asText(),
               c.get("model").asText(),
+              c.path("endpoint").asText("messages"),
               c.get("request"),
               c.get("expected").asInt(),
               c.get("repo").asText(),
@@ -73,7 +77,12 @@ record RecordedCase(
     return out;
   }
 
-  /** Counts the request through the same parser and counter as the stream. */
+  /** Whether the vendor answered a count endpoint rather than billing a completion. */
+  boolean countTokens() {
+    return endpoint.equals("count_tokens") || endpoint.equals("countTokens");
+  }
+
+  /** Counts the request through the same parser and counter as the stream and HTTP. */
   CountResult count(RequestCounter counter) {
     ObjectNode body = request.deepCopy();
     Api api = vendor.equals("anthropic") ? Api.ANTHROPIC_MESSAGES : Api.GEMINI_GENERATE_CONTENT;
@@ -83,7 +92,17 @@ record RecordedCase(
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    ParseResult parsed = new RequestParser().parse(bytes, api, model);
+    ParseResult parsed =
+        countTokens()
+            ? new RequestParser()
+                .parseRouted(
+                    new RequestPath.Route(
+                        api == Api.ANTHROPIC_MESSAGES
+                            ? Endpoint.MESSAGES_COUNT_TOKENS
+                            : Endpoint.COUNT_TOKENS,
+                        api == Api.ANTHROPIC_MESSAGES ? null : model),
+                    bytes)
+            : new RequestParser().parse(bytes, api, model);
     if (parsed instanceof ParseResult.Invalid invalid) {
       return new CountResult.Refused(invalid.code(), invalid.message(), invalid.details());
     }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokentally.request.Endpoint;
 import dev.tokentally.request.ParseResult;
 import dev.tokentally.request.RequestParser;
+import dev.tokentally.request.RequestPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,7 +133,14 @@ class CountCasesTest {
         && !request.has("generateContentRequest")) {
       request.put("model", model);
     }
-    ParseResult parsed = new RequestParser().parse(MAPPER.writeValueAsBytes(request));
+    // Every published pair is a count endpoint's answer, so count it as that endpoint would.
+    ParseResult parsed =
+        new RequestParser()
+            .parseRouted(
+                vendor.equals("gemini")
+                    ? new RequestPath.Route(Endpoint.COUNT_TOKENS, model)
+                    : new RequestPath.Route(Endpoint.MESSAGES_COUNT_TOKENS, null),
+                MAPPER.writeValueAsBytes(request));
     assertThat(parsed).as(id).isInstanceOf(ParseResult.Parsed.class);
     CountResult result = counter.count(((ParseResult.Parsed) parsed).request(), model);
     assertThat(result).as(id + ": " + result).isInstanceOf(CountResult.Counted.class);
