@@ -155,14 +155,12 @@ final class AnthropicCounter {
       case "tool_reference" -> tally.text(part, block.path("tool_name").asText(""));
       case "thinking" -> {
         if (countThinking) {
-          tally.add(Part.THINKING, Term.THINKING, 1);
           tally.text(Part.THINKING, requiredText(block, "thinking", path));
         }
       }
       case "redacted_thinking" -> {
         if (countThinking) {
           // Encrypted: only its size is known. Base64 of UTF-8 text runs about 5 chars per token.
-          tally.add(Part.THINKING, Term.THINKING, 1);
           tally.fixed(Part.THINKING, block.path("data").asText("").length() / 5);
           tally.weaken(
               CountMethod.HEURISTIC, "redacted_thinking is encrypted; estimated from its size");

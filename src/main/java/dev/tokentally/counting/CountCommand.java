@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokentally.deadletter.ErrorCode;
 import dev.tokentally.request.Api;
+import dev.tokentally.request.Endpoint;
 import dev.tokentally.request.LlmRequest;
 import dev.tokentally.request.ParseResult;
 import dev.tokentally.request.RequestParser;
@@ -158,6 +159,11 @@ public final class CountCommand {
       return;
     }
     LlmRequest request = ((ParseResult.Parsed) parsed).request();
+    if (request.api() == Api.GEMINI_GENERATE_CONTENT) {
+      // The command answers what countTokens would, which Gemini accounts apart from the
+      // generateContent it bills (per-Content roles on 2.0, function declarations on 1.5).
+      request = request.withEndpoint(Endpoint.COUNT_TOKENS);
+    }
     CountResult result = counter.count(request, model);
     if (result instanceof CountResult.Refused refused) {
       error(refused.code(), label + ": " + refused.message(), refused.details());

@@ -76,7 +76,7 @@ final class GeminiCounter {
       tally.note(
           "cachedContent is not part of totalTokens; its size is reported by the vendor only");
     }
-    priceVisuals(context);
+    priceVisuals(context, countTokens);
     return tally.result(
         rules, countTokens ? rules.countTokensCoefficients() : rules.coefficients());
   }
@@ -100,12 +100,13 @@ final class GeminiCounter {
   private record Visual(Part part, String resolution, int width, int height) {}
 
   /**
-   * A lone image or page is tiled by its size where the family tiles; with more than one in the
-   * request, each costs a single image (recorded counts: the same 612x792 pt PDF costs 1,290 tokens
-   * alone and 258 beside a second one).
+   * A lone image or page is tiled by its size where the family tiles, in what generateContent
+   * bills; with more than one in the request, each costs a single image (recorded counts: the same
+   * 612x792 pt PDF costs 1,290 tokens alone and 258 beside a second one), and countTokens answers a
+   * single image for each (the published 2048x1362 image counts 258).
    */
-  private static void priceVisuals(Context cx) {
-    boolean tiled = cx.visuals.size() == 1;
+  private static void priceVisuals(Context cx, boolean countTokens) {
+    boolean tiled = cx.visuals.size() == 1 && !countTokens;
     for (Visual v : cx.visuals) {
       cx.tally.fixed(
           v.part(),

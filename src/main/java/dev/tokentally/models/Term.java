@@ -53,8 +53,6 @@ public enum Term {
   CITATIONS,
   /** One per search_result block. */
   SEARCH_RESULT,
-  /** One per thinking block that counts. */
-  THINKING,
   /** One per request with extended thinking on ({@code enabled}): it adds a hidden instruction. */
   THINKING_ENABLED,
   /** One per request with adaptive thinking. */

@@ -23,6 +23,14 @@ public record LlmRequest(
     return endpoint.api();
   }
 
+  /** The same request sent to another endpoint of its API. */
+  public LlmRequest withEndpoint(Endpoint other) {
+    if (other.api() != endpoint.api()) {
+      throw new IllegalArgumentException(other + " is not an endpoint of " + endpoint.api());
+    }
+    return new LlmRequest(other, model, body, http, maxOutputTokens);
+  }
+
   /** A header of the captured request (case-insensitive), or null for bare bodies. */
   public String header(String name) {
     return http == null ? null : http.header(name);

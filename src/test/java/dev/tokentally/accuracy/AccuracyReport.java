@@ -18,11 +18,11 @@ public final class AccuracyReport {
     System.out.println("cases: " + cv.cases().size() + ", refused: " + cv.refused().size());
     cv.refused().forEach(r -> System.out.println("  refused " + r.id()));
     List<CrossValidation.Prediction> heldOut = cv.heldOut();
-    System.out.println("\n5-fold by recording file:\n");
+    System.out.println("\nleave one source out:\n");
     System.out.println(AccuracyTable.markdown(AccuracyTable.rows(heldOut)));
-    if (args.length > 0 && args[0].equals("--by-source")) {
-      System.out.println("\nleave one source out:\n");
-      System.out.println(AccuracyTable.markdown(AccuracyTable.rows(cv.heldOutBySource())));
+    if (java.util.Arrays.asList(args).contains("--by-file")) {
+      System.out.println("\n5 folds by recording file:\n");
+      System.out.println(AccuracyTable.markdown(AccuracyTable.rows(cv.heldOutByFile())));
     }
     System.out.println("\nfitted to all cases:");
     for (Map.Entry<String, Map<Term, Double>> e : cv.fit(cv.cases()).entrySet()) {
@@ -34,6 +34,25 @@ public final class AccuracyReport {
         sep = ", ";
       }
       System.out.println(line.append("}"));
+    }
+    int casesAt = java.util.Arrays.asList(args).indexOf("--cases");
+    if (casesAt >= 0) {
+      try (var out = new java.io.PrintWriter(args[casesAt + 1], "UTF-8")) {
+        for (CrossValidation.Prediction p : heldOut) {
+          out.printf(
+              Locale.ROOT,
+              "{\"id\":\"%s\",\"family\":\"%s\",\"kind\":\"%s\",\"expected\":%d,"
+                  + "\"predicted\":%d,\"repetitive\":%b,\"source\":\"%s\",\"model\":\"%s\"}%n",
+              p.counted().recorded().id(),
+              p.counted().family(),
+              p.counted().kind().key(),
+              p.counted().recorded().expected(),
+              p.predicted(),
+              p.counted().repetitive(),
+              p.counted().recorded().source(),
+              p.counted().recorded().model());
+        }
+      }
     }
     if (java.util.Arrays.asList(args).contains("--write")) {
       RegistryWriter.writeRegistry(cv.fit(cv.cases()), ErrorBars.from(heldOut));

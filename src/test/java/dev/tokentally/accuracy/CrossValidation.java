@@ -25,11 +25,12 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Judges the registry's counting model on recordings it was not fitted to: the corpus is split into
- * {@link #FOLDS} folds by recording file (the turns of one conversation stay together); for each
- * fold, every family's free coefficients are refitted on the other folds, and the fold's requests
- * are counted by the real counter with those coefficients. The result is what {@code count} would
- * have answered for requests whose recordings the fit never saw.
+ * Judges the registry's counting model on recordings it was not fitted to. The primary split leaves
+ * one source out: for each repository the recordings came from, every family's free coefficients
+ * are refitted on all the other repositories, and that repository's requests are counted by the
+ * real counter with those coefficients, which is what {@code count} would answer for a new
+ * deployment's traffic. A second split, {@link #FOLDS} folds by recording file (the turns of one
+ * conversation stay together), is reported beside it.
  */
 final class CrossValidation {
   static final int FOLDS = 5;
@@ -186,14 +187,14 @@ final class CrossValidation {
     return out;
   }
 
-  /** Every case, predicted by coefficients fitted without its fold (recording-file folds). */
+  /** Every case, predicted by coefficients fitted without any recording of its source. */
   List<Prediction> heldOut() {
-    return heldOut(c -> c.fold());
+    return heldOut(c -> c.recorded().source());
   }
 
-  /** Every case, predicted by coefficients fitted without the other cases of its source. */
-  List<Prediction> heldOutBySource() {
-    return heldOut(c -> c.recorded().source());
+  /** Every case, predicted by coefficients fitted without its fold (recording-file folds). */
+  List<Prediction> heldOutByFile() {
+    return heldOut(c -> c.fold());
   }
 
   List<Prediction> heldOut(java.util.function.Function<Counted, Object> foldOf) {

@@ -25,8 +25,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Every published request/count pair we can run (fixtures/count-cases*.json, plus a held-aside file
  * named by {@code -Dtokentally.count.cases=PATH}) against the vendors' published numbers. Prints a
- * table per vendor and model (the same table is in README) and fails when a case is outside its
- * tolerance: Gemini text exact, Anthropic images +-1 token, Claude text +-2 tokens, tools +-5%.
+ * table per vendor and model and fails when a case is outside the accuracy targets
+ * (docs/accuracy.md): Gemini text exact, images +-1 token, Claude text +-2 tokens below 100 tokens
+ * and 4% above, tools 10%. The coefficients are fitted to the recorded corpus, not to these cases,
+ * so they judge the fit on data it never saw.
  */
 class CountCasesTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -46,9 +48,9 @@ class CountCasesTest {
 
     int tolerance() {
       return switch (kind) {
-        case "tools" -> (int) Math.floor(expected * 0.05);
+        case "tools" -> (int) Math.floor(expected * 0.10);
         case "image" -> 1;
-        case "text" -> vendor.equals("gemini") ? 0 : 2;
+        case "text" -> vendor.equals("gemini") ? 0 : Math.max(2, (int) Math.floor(expected * 0.04));
         default -> 0;
       };
     }

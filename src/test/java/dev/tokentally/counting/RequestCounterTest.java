@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokentally.deadletter.ErrorCode;
 import dev.tokentally.models.ModelRegistry;
+import dev.tokentally.request.Endpoint;
 import dev.tokentally.request.ParseResult;
 import dev.tokentally.request.RequestParser;
+import dev.tokentally.request.RequestPath;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,18 @@ class RequestCounterTest {
 
   private static TokenCount count(String json) {
     CountResult result = result(COUNTER, json);
+    assertThat(result).isInstanceOf(CountResult.Counted.class);
+    return ((CountResult.Counted) result).count();
+  }
+
+  /** Counts a Gemini body as its countTokens call, the accounting published examples show. */
+  private static TokenCount countTokens(String json) {
+    ParseResult parsed =
+        new RequestParser()
+            .parseRouted(
+                new RequestPath.Route(Endpoint.COUNT_TOKENS, null),
+                json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    CountResult result = COUNTER.count(((ParseResult.Parsed) parsed).request());
     assertThat(result).isInstanceOf(CountResult.Counted.class);
     return ((CountResult.Counted) result).count();
   }
@@ -198,9 +212,9 @@ class RequestCounterTest {
         "{\"generate_content_request\":{\"model\":\"gemini-2.0-flash\",\"system_instruction\":{\"parts\":[{\"text\":\"Be brief.\"}]},\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Why is the sky blue?\"}]}]}}";
     String interactions =
         "{\"model\":\"gemini-2.0-flash\",\"system_instruction\":{\"Text\":\"Be brief.\"},\"input\":\"Why is the sky blue?\"}";
-    int expected = count(camel).total();
-    assertThat(count(snake).total()).isEqualTo(expected);
-    assertThat(count(interactions).total()).isEqualTo(expected);
+    int expected = countTokens(camel).total();
+    assertThat(countTokens(snake).total()).isEqualTo(expected);
+    assertThat(countTokens(interactions).total()).isEqualTo(expected);
   }
 
   @Test
@@ -209,9 +223,29 @@ class RequestCounterTest {
         "{\"model\":\"%s\",\"contents\":[{\"role\":\"user\",\"parts\":[{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\""
             + png(2048, 1362)
             + "\"}}]}]}";
-    assertThat(count(body.formatted("gemini-2.0-flash")).total()).isEqualTo(259);
-    assertThat(count(body.formatted("gemini-1.5-flash")).total()).isEqualTo(259);
-    assertThat(count(body.formatted("gemini-3-flash-preview")).total()).isEqualTo(1121);
+    assertThat(countTokens(body.formatted("gemini-2.0-flash")).total()).isEqualTo(259);
+    assertThat(countTokens(body.formatted("gemini-1.5-flash")).total()).isEqualTo(259);
+    assertThat(countTokens(body.formatted("gemini-3-flash-preview")).total()).isEqualTo(1121);
+  }
+
+  @Test
+  void gemini20BillsALoneLargeImageByItsTilesAndEachOfSeveralAsOne() {
+    String image =
+        "{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"" + png(995, 996) + "\"}}";
+    String lone =
+        "{\"model\":\"gemini-2.0-flash\",\"contents\":[{\"role\":\"user\",\"parts\":["
+            + image
+            + "]}]}";
+    String two =
+        "{\"model\":\"gemini-2.0-flash\",\"contents\":[{\"role\":\"user\",\"parts\":["
+            + image
+            + ","
+            + image
+            + "]}]}";
+    // Scaled to fit 768 px, 2 x 2 tiles of 384 px plus the whole image, 258 each.
+    assertThat(count(lone).breakdown().get("images")).isEqualTo(5 * 258);
+    assertThat(count(two).breakdown().get("images")).isEqualTo(2 * 258);
+    assertThat(countTokens(lone).breakdown().get("images")).isEqualTo(258);
   }
 
   @Test

@@ -93,7 +93,7 @@ class RequestParserTest {
         (ParseResult.Invalid)
             parse(
                 "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"},"
-                    + "{\"role\":\"system\",\"content\":\"y\"}]}");
+                    + "{\"role\":\"tool\",\"content\":\"y\"}]}");
     ParseResult.Invalid neither = (ParseResult.Invalid) parse("{\"prompt\":\"hi\"}");
     ParseResult.Invalid array = (ParseResult.Invalid) parse("[1,2]");
 

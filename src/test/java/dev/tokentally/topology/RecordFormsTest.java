@@ -185,7 +185,7 @@ class RecordFormsTest {
         "role",
         captured(
             "/v1/messages",
-            "{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}",
+            "{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}",
             "{}"),
         AT);
 
