@@ -2,7 +2,6 @@ package dev.tokentally;
 
 import dev.tokentally.app.Application;
 import dev.tokentally.broker.EmbeddedBroker;
-import dev.tokentally.config.AppConfig;
 import dev.tokentally.config.ConfigException;
 import dev.tokentally.config.ConfigLoader;
 import dev.tokentally.counting.CountCommand;
@@ -89,10 +88,7 @@ public final class Main {
     }
     RequestCounter counter;
     try {
-      AppConfig.Counting counting = ConfigLoader.load(configFile, env).counting();
-      counter =
-          RequestCounter.configured(
-              counting.modelsFile(), counting.fallbackModels(), counting.cacheBlocks());
+      counter = Application.counter(ConfigLoader.load(configFile, env).counting());
     } catch (ConfigException | IllegalArgumentException | java.io.UncheckedIOException e) {
       err.println("tokentally: " + e.getMessage());
       return 2;

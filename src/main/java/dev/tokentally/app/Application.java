@@ -183,7 +183,8 @@ public final class Application implements AutoCloseable {
         new LabelValues(labels.allowedNames(), labels.maxNames(), labels.maxChars()));
   }
 
-  static RequestCounter counter(AppConfig.Counting counting) {
+  /** The counter of a configuration: the stream, the HTTP endpoints and {@code count} share it. */
+  public static RequestCounter counter(AppConfig.Counting counting) {
     return RequestCounter.configured(
             counting.modelsFile(), counting.fallbackModels(), counting.cacheBlocks())
         .warmUp();

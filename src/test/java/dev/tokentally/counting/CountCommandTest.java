@@ -55,6 +55,7 @@ class CountCommandTest {
     Run run = run("", false, anthropic.toString());
     assertThat(run.exit()).isZero();
     assertThat(run.lines().get(0).get("input_tokens").asInt()).isEqualTo(14);
+    assertThat(run.lines().get(0).get("count_error_pct").asDouble()).isPositive();
 
     Run gemini = run(GEMINI_NO_MODEL, false, "--model", "gemini-2.0-flash", "-");
     assertThat(gemini.exit()).isZero();

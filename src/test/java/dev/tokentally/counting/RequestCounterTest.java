@@ -48,6 +48,91 @@ class RequestCounterTest {
   }
 
   @Test
+  void variantsOfARegisteredModelCountAsItAndSayWhile() {
+    TokenCount variant =
+        count(
+            "{\"model\":\"gemini-2.0-flash-thinking-exp-01-21\",\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}");
+    TokenCount base =
+        count("{\"model\":\"gemini-2.0-flash\",\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}");
+    assertThat(variant.total()).isEqualTo(base.total());
+    assertThat(variant.notes())
+        .anyMatch(
+            n -> n.contains("gemini-2.0-flash-thinking-exp-01-21") && n.contains("base model"));
+    CountResult unknown =
+        result(
+            COUNTER,
+            "{\"model\":\"gemini-9-ultra\",\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}");
+    assertThat(unknown).isInstanceOf(CountResult.Refused.class);
+    assertThat(((CountResult.Refused) unknown).code().code()).isEqualTo("unknown_model");
+  }
+
+  @Test
+  void geminiTakesMediaInEitherBase64AlphabetAndAnthropicOnlyTheStandardOne() {
+    String urlSafe =
+        Base64.getUrlEncoder().withoutPadding().encodeToString(SyntheticPng.of(300, 301));
+    String standard = Base64.getEncoder().encodeToString(SyntheticPng.of(300, 301));
+    String gemini =
+        "{\"model\":\"gemini-2.5-flash\",\"contents\":[{\"parts\":[{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"%s\"}}]}]}";
+    assertThat(count(gemini.formatted(urlSafe)).total())
+        .isEqualTo(count(gemini.formatted(standard)).total());
+    CountResult anthropic =
+        result(
+            COUNTER,
+            ("{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\","
+                    + "\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"%s\"}}]}]}")
+                .formatted(urlSafe));
+    assertThat(urlSafe).containsAnyOf("-", "_");
+    assertThat(anthropic).isInstanceOf(CountResult.Refused.class);
+    assertThat(((CountResult.Refused) anthropic).message()).contains("URL-safe");
+  }
+
+  @Test
+  void acceptedShapesCountTheirContent() {
+    TokenCount systemTurn =
+        count(
+            "{\"model\":\"claude-opus-4-8\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+                + "{\"role\":\"system\",\"content\":\"Answer in French from now on.\"}]}");
+    TokenCount userTurn =
+        count(
+            "{\"model\":\"claude-opus-4-8\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+                + "{\"role\":\"user\",\"content\":\"Answer in French from now on.\"}]}");
+    assertThat(systemTurn.total()).isEqualTo(userTurn.total());
+    TokenCount loneObject =
+        count(
+            "{\"model\":\"gemini-2.5-flash\",\"contents\":[{\"role\":\"user\",\"parts\":{\"text\":\"Who made Ruby?\"}}]}");
+    TokenCount array =
+        count(
+            "{\"model\":\"gemini-2.5-flash\",\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Who made Ruby?\"}]}]}");
+    assertThat(loneObject.total()).isEqualTo(array.total());
+    String image = Base64.getEncoder().encodeToString(SyntheticPng.of(64, 64));
+    TokenCount withImage =
+        count(
+            "{\"model\":\"gemini-3-flash-preview\",\"contents\":[{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"f\",\"response\":{},"
+                + "\"parts\":[{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\""
+                + image
+                + "\"}}]}}]}]}");
+    assertThat(withImage.breakdown().get("images")).isPositive();
+  }
+
+  @Test
+  void everyCountStatesItsErrorBarAndExactOnesSayZero() {
+    TokenCount gemmaText =
+        count(
+            "{\"model\":\"gemini-2.5-flash\",\"contents\":[{\"parts\":[{\"text\":\"Hello there\"}]}]}");
+    assertThat(gemmaText.method()).isEqualTo(CountMethod.TOKENIZER);
+    assertThat(gemmaText.errorPct()).isZero();
+    TokenCount claude =
+        count(
+            "{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(claude.errorPct()).isPositive();
+    TokenCount urlImage =
+        count(
+            "{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":\"https://example.com/a.png\"}}]}]}");
+    assertThat(urlImage.method()).isEqualTo(CountMethod.HEURISTIC);
+    assertThat(urlImage.errorPct()).isNull();
+  }
+
+  @Test
   void unknownModelIsRefusedNotCountedAsZero() {
     CountResult result =
         result(

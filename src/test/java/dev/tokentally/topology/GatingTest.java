@@ -88,6 +88,28 @@ class GatingTest {
   }
 
   @Test
+  void shouldLeaveTheCountsErrorBarAsContextHeadroomOnlyWhenConfigured() {
+    String fitsExactly = CLAUDE.replace("{\"model\"", "{\"max_tokens\":199986,\"model\"");
+    try (TopologyHarness h =
+        new TopologyHarness(Map.of("TOKENTALLY_LIMITS_CONTEXT_HEADROOM", "error_bar"))) {
+      h.pipe("near", fitsExactly, AT);
+      JsonNode[] v = new JsonNode[1];
+
+      assertThat(code(h, v)).isEqualTo("context_window_exceeded");
+      assertThat(v[0].at("/error/details/input_tokens").asLong()).isEqualTo(14);
+      long headroom = v[0].at("/error/details/headroom_tokens").asLong();
+      assertThat(headroom).isPositive();
+      assertThat(v[0].at("/error/message").asText()).contains("error headroom");
+    }
+    try (TopologyHarness h = new TopologyHarness(Map.of())) {
+      h.pipe("near", fitsExactly, AT);
+      JsonNode enriched = h.enriched();
+      assertThat(enriched.get("input_tokens").asLong()).isEqualTo(14);
+      assertThat(enriched.get("count_error_pct").asDouble()).isPositive();
+    }
+  }
+
+  @Test
   void shouldApplyTheTightestRequestCapOfDefaultModelAndName() throws IOException {
     Path limits = dir.resolve("limits.json");
     Files.writeString(

@@ -1,0 +1,157 @@
+package dev.tokentally;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokentally.app.Application;
+import dev.tokentally.app.StreamsProperties;
+import dev.tokentally.config.AppConfig;
+import dev.tokentally.config.ConfigLoader;
+import dev.tokentally.counting.RequestCounter;
+import dev.tokentally.enrich.RequestAssessor;
+import dev.tokentally.http.HttpService;
+import dev.tokentally.metrics.LabelValues;
+import dev.tokentally.metrics.RequestMetrics;
+import dev.tokentally.request.RequestParser;
+import dev.tokentally.testing.RecordSchemas;
+import dev.tokentally.topology.TokentallyTopology;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One configuration everywhere: a model that only a user models file defines counts the same in the
+ * stream, over HTTP and with {@code count}, whether the file is named in {@code --config} or in the
+ * environment; without it, all of them refuse the model.
+ */
+class ConfiguredModelsTest {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final String BODY =
+      "{\"model\":\"acme-claude-x\",\"system\":\"You are a scientist\","
+          + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello, Claude\"}]}";
+
+  @Test
+  void aModelOnlyInAUserModelsFileCountsInTheStreamOverHttpAndOffline(@TempDir Path dir)
+      throws Exception {
+    Path models =
+        Files.writeString(
+            dir.resolve("models.json"),
+            "{\"models\":[{\"id\":\"acme-claude-x\",\"family\":\"claude-4\","
+                + "\"context_window\":100000,\"max_output\":4096,\"prices\":[]}]}");
+    Path config =
+        Files.writeString(dir.resolve("tokentally.properties"), "tokentally.models.file=" + models);
+    Path request = Files.writeString(dir.resolve("request.json"), BODY);
+
+    JsonNode withConfigFlag =
+        countCommand(List.of("--config", config.toString(), request.toString()), Map.of());
+    JsonNode withEnvironment =
+        countCommand(
+            List.of(request.toString()), Map.of("TOKENTALLY_MODELS_FILE", models.toString()));
+    int offline = withConfigFlag.get("input_tokens").asInt();
+    assertThat(withConfigFlag.get("model").asText()).isEqualTo("acme-claude-x");
+    assertThat(withEnvironment.get("input_tokens").asInt()).isEqualTo(offline);
+
+    AppConfig app = ConfigLoader.load(config, Map.of());
+    RequestCounter counter = Application.counter(app.counting());
+    assertThat(overHttp(counter)).isEqualTo(offline);
+    JsonNode enriched = inTheStream(app, counter);
+    assertThat(enriched.get("model").asText()).isEqualTo("acme-claude-x");
+    assertThat(enriched.get("input_tokens").asInt()).isEqualTo(offline);
+    assertThat(offline).isPositive();
+  }
+
+  @Test
+  void withoutTheUserFileTheModelIsUnknownOffline(@TempDir Path dir) throws IOException {
+    Path request = Files.writeString(dir.resolve("request.json"), BODY);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit =
+        Main.count(
+            List.of(request.toString()),
+            Map.of(),
+            new ByteArrayInputStream(new byte[0]),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("\"code\":\"unknown_model\"");
+  }
+
+  private static JsonNode countCommand(List<String> args, Map<String, String> env)
+      throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit =
+        Main.count(
+            args,
+            env,
+            new ByteArrayInputStream(new byte[0]),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    return MAPPER.readTree(out.toString(StandardCharsets.UTF_8).lines().findFirst().orElseThrow());
+  }
+
+  private static int overHttp(RequestCounter counter) throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (HttpService server =
+        HttpService.start(
+            new AppConfig.Http(0, 1 << 20, 4),
+            new RequestParser(),
+            counter,
+            new RequestMetrics(registry, List.of(), new LabelValues(List.of(), 10, 64)),
+            null,
+            () -> true,
+            registry)) {
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://localhost:" + server.port() + "/v1/messages/count_tokens"))
+                      .POST(HttpRequest.BodyPublishers.ofString(BODY))
+                      .header("content-type", "application/json")
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(response.headers().firstValue("tokentally-count-error-pct")).isPresent();
+      return MAPPER.readTree(response.body()).get("input_tokens").asInt();
+    }
+  }
+
+  private static JsonNode inTheStream(AppConfig app, RequestCounter counter) {
+    var props = StreamsProperties.of(app, "unused:9092");
+    RequestAssessor assessor =
+        new RequestAssessor(new RequestParser(), counter, app.limits(), app.requestMaxBytes());
+    try (TopologyTestDriver driver =
+        new TopologyTestDriver(
+            TokentallyTopology.build(app.topics(), app.usage(), assessor, props), props)) {
+      driver
+          .createInputTopic(
+              app.topics().requests(), new ByteArraySerializer(), new ByteArraySerializer())
+          .pipeInput("k".getBytes(StandardCharsets.UTF_8), BODY.getBytes(StandardCharsets.UTF_8));
+      byte[] value =
+          driver
+              .createOutputTopic(
+                  app.topics().enriched(), new ByteArrayDeserializer(), new ByteArrayDeserializer())
+              .readValue();
+      return RecordSchemas.ENRICHED.assertValid(value);
+    }
+  }
+}
