@@ -299,7 +299,13 @@ final class AnthropicCounter {
         if (rules.coefficients().of(defined) == 0) {
           tally.weaken(
               CountMethod.HEURISTIC,
-              "tool type " + type + " has no recorded definition cost for this model family");
+              "tool type " + type + " has no recorded or published cost for this model family");
+        } else if (rules.unrecorded().contains(defined)) {
+          tally.weaken(
+              CountMethod.HEURISTIC,
+              "tool type "
+                  + type
+                  + " is counted at the vendor's published cost; no recorded count checks it");
         }
       } else {
         tally.toolText(tool.toString());

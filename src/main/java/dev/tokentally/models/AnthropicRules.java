@@ -10,6 +10,9 @@ import java.util.Map;
  *     per-request and per-turn envelope, tool and block templates, Anthropic-defined tools
  * @param imageMaxEdgePx long edge above which the vendor downscales an image
  * @param imageMaxPatches 28-px patches above which the vendor downscales an image
+ * @param unrecorded terms whose coefficient is the vendor's published figure with no recorded count
+ *     behind it (Anthropic-defined tools a family has no recordings of): counts that use them are
+ *     heuristic
  */
 public record AnthropicRules(
     String tokenizer,
@@ -17,9 +20,11 @@ public record AnthropicRules(
     Coefficients coefficients,
     int imageMaxEdgePx,
     int imageMaxPatches,
+    java.util.Set<Term> unrecorded,
     Map<ContentKind, Double> errorPct)
     implements CountingRules {
   public AnthropicRules {
+    unrecorded = java.util.Set.copyOf(unrecorded);
     errorPct = Map.copyOf(errorPct);
   }
 }

@@ -192,6 +192,7 @@ public final class ModelRegistry {
               coefficients,
               (int) number(node, "image_max_edge_px"),
               (int) number(node, "image_max_patches"),
+              terms(family, node.path("unrecorded")),
               errorPct);
       case "gemini" -> {
         Map<String, Integer> resolutions = new HashMap<>();
@@ -220,6 +221,19 @@ public final class ModelRegistry {
       default ->
           throw new IllegalArgumentException("family " + family + ": unknown vendor " + vendor);
     };
+  }
+
+  private static java.util.Set<Term> terms(String family, JsonNode names) {
+    java.util.Set<Term> out = java.util.EnumSet.noneOf(Term.class);
+    for (JsonNode name : names) {
+      try {
+        out.add(Term.ofKey(name.asText()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "family " + family + ": unknown term \"" + name.asText() + "\"");
+      }
+    }
+    return out;
   }
 
   private static Coefficients coefficients(String family, JsonNode terms) {

@@ -56,7 +56,8 @@ public final class AccuracyReport {
     }
     if (java.util.Arrays.asList(args).contains("--write")) {
       RegistryWriter.writeRegistry(cv.fit(cv.cases()), ErrorBars.from(heldOut));
-      RegistryWriter.writeRatchet(AccuracyTable.rows(heldOut));
+      RegistryWriter.writeRatchet(
+          AccuracyTable.rows(heldOut), java.util.Arrays.asList(args).contains("--accept-worse"));
       System.out.println("\nwrote " + RegistryWriter.REGISTRY + " and " + RegistryWriter.RATCHET);
     }
     System.out.printf(

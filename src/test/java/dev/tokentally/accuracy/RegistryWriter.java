@@ -73,19 +73,36 @@ final class RegistryWriter {
     Files.write(REGISTRY, out);
   }
 
-  static void writeRatchet(List<AccuracyTable.Row> rows) throws IOException {
+  /**
+   * Writes the ratchet: a row keeps its committed figures unless the new ones are better, so a
+   * refit cannot quietly make a row worse; {@code acceptWorse} takes the new figures as they are,
+   * for a change whose honest price is a worse row (say so in the commit).
+   */
+  static void writeRatchet(List<AccuracyTable.Row> rows, boolean acceptWorse) throws IOException {
     ObjectMapper mapper = new ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode old =
+        Files.exists(RATCHET)
+            ? mapper.readTree(RATCHET.toFile()).path("rows")
+            : mapper.createObjectNode();
     ObjectNode root = mapper.createObjectNode();
     root.put(
         "_comment",
-        "Cross-validated error per family and kind that the corpus test holds the counter to: a"
-            + " row may get better, never worse. Written by AccuracyReport --write.");
+        "Held-out (leave one source out) error per family and kind that the corpus test holds the"
+            + " counter to: a row may get better, never worse. Written by AccuracyReport --write,"
+            + " which keeps a row's better figures unless given --accept-worse.");
     ObjectNode limits = root.putObject("rows");
     for (AccuracyTable.Row r : rows) {
       ObjectNode row = limits.putObject(r.key());
+      double mean = Math.ceil(r.meanPct() * 100) / 100;
+      double p95 = Math.ceil(r.p95Pct() * 100) / 100;
+      com.fasterxml.jackson.databind.JsonNode before = old.path(r.key());
+      if (!acceptWorse && before.isObject()) {
+        mean = Math.min(mean, before.path("mean_pct").asDouble(mean));
+        p95 = Math.min(p95, before.path("p95_pct").asDouble(p95));
+      }
       row.put("cases", r.cases());
-      row.put("mean_pct", Math.ceil(r.meanPct() * 100) / 100);
-      row.put("p95_pct", Math.ceil(r.p95Pct() * 100) / 100);
+      row.put("mean_pct", mean);
+      row.put("p95_pct", p95);
     }
     mapper.writerWithDefaultPrettyPrinter().writeValue(RATCHET.toFile(), root);
   }

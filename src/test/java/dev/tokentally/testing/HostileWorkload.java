@@ -210,7 +210,7 @@ public final class HostileWorkload {
                       .replace(
                           "\"role\":\"user\"",
                           "\"role\":\""
-                              + List.of("system", "tool", "robot").get(random.nextInt(3))
+                              + List.of("developer", "tool", "robot").get(random.nextInt(3))
                               + "\""))
               : utf8(gemini(id).replace("\"role\":\"user\"", "\"role\":\"assistant\""));
       case UNKNOWN_BLOCK ->
