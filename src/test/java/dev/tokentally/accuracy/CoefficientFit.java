@@ -58,6 +58,34 @@ final class CoefficientFit {
    * @param held coefficients of the terms that are not fitted (the vendor's documented values)
    */
   static Map<Term, Double> fit(List<Observation> cases, Set<Term> free, Map<Term, Double> held) {
+    // A per-character cost below zero fits a few recordings and then counts text unlike any
+    // recorded (a negative cost per digit counts long numbers as nothing): such a term is held at
+    // 0 and the rest refitted, until none is negative.
+    Set<Term> open = java.util.EnumSet.noneOf(Term.class);
+    open.addAll(free);
+    Map<Term, Double> fixed = new java.util.EnumMap<>(Term.class);
+    fixed.putAll(held);
+    while (true) {
+      Map<Term, Double> fitted = fitFree(cases, open, fixed);
+      Term negative =
+          open.stream()
+              .filter(t -> NON_NEGATIVE.contains(t) && fitted.get(t) < 0)
+              .min(java.util.Comparator.comparing(fitted::get))
+              .orElse(null);
+      if (negative == null) {
+        return fitted;
+      }
+      open.remove(negative);
+      fixed.put(negative, 0.0);
+    }
+  }
+
+  /** Per-character terms, whose cost cannot be negative. */
+  private static final Set<Term> NON_NEGATIVE =
+      java.util.EnumSet.of(Term.DIGITS, Term.DIGIT_RUNS, Term.NON_ASCII, Term.NEWLINES);
+
+  private static Map<Term, Double> fitFree(
+      List<Observation> cases, Set<Term> free, Map<Term, Double> held) {
     Term[] terms = free.toArray(new Term[0]);
     int k = terms.length;
     double[] robust = new double[cases.size()];

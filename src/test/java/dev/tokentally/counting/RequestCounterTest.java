@@ -10,8 +10,11 @@ import dev.tokentally.request.ParseResult;
 import dev.tokentally.request.RequestParser;
 import dev.tokentally.request.RequestPath;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The accounting rules, each isolated: what counts, what does not, and what is refused. */
 class RequestCounterTest {
@@ -130,6 +133,34 @@ class RequestCounterTest {
             "{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":\"https://example.com/a.png\"}}]}]}");
     assertThat(urlImage.method()).isEqualTo(CountMethod.HEURISTIC);
     assertThat(urlImage.errorPct()).isNull();
+  }
+
+  /**
+   * Whatever the fit, text the corpus holds little of (Chinese, long numbers, code) never counts
+   * far below its vocabulary tokens: a fitted per-character cost that drove it towards zero would
+   * be fitting noise.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"claude-3-5-sonnet-20241022", "claude-sonnet-4-5", "claude-opus-4-8"})
+  void textTheCorpusHoldsLittleOfCountsAtLeastItsVocabularyTokens(String model) {
+    String chinese = "人工智能是计算机科学的一个分支，它企图了解智能的实质，并生产出一种新的能以人类智能相似的方式做出反应的智能机器。";
+    StringBuilder numbers = new StringBuilder();
+    for (int i = 0; i < 500; i++) {
+      numbers.append("word").append(10_000 + i * 7919 % 90_000).append(' ');
+    }
+    String code = "for (int i = 0; i < n; i++) {\n  total += values[i] * 31 + (i % 7);\n}\n";
+    for (String text : List.of(chinese, numbers.toString(), code.repeat(20))) {
+      TokenCount count =
+          count(
+              "{\"model\":\""
+                  + model
+                  + "\",\"messages\":[{\"role\":\"user\",\"content\":"
+                  + com.fasterxml.jackson.databind.node.TextNode.valueOf(text)
+                  + "}]}");
+      assertThat(count.breakdown().get("messages"))
+          .as(model + ": " + text.substring(0, 20))
+          .isGreaterThanOrEqualTo((int) (0.9 * Tokenizers.claude().count(text)));
+    }
   }
 
   @Test
