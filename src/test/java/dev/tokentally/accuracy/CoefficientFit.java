@@ -58,9 +58,10 @@ final class CoefficientFit {
    * @param held coefficients of the terms that are not fitted (the vendor's documented values)
    */
   static Map<Term, Double> fit(List<Observation> cases, Set<Term> free, Map<Term, Double> held) {
-    // A per-character cost below zero fits a few recordings and then counts text unlike any
-    // recorded (a negative cost per digit counts long numbers as nothing): such a term is held at
-    // 0 and the rest refitted, until none is negative.
+    // A cost below zero fits a few recordings and then counts requests unlike any recorded (a
+    // negative cost per digit counted long numbers as nothing; one per search result made citing
+    // requests cheaper than their text): such a term is held at 0 and the rest refitted, until
+    // none is negative.
     Set<Term> open = java.util.EnumSet.noneOf(Term.class);
     open.addAll(free);
     Map<Term, Double> fixed = new java.util.EnumMap<>(Term.class);
@@ -80,9 +81,13 @@ final class CoefficientFit {
     }
   }
 
-  /** Per-character terms, whose cost cannot be negative. */
+  /**
+   * Terms whose cost cannot be negative: everything a request adds. Only the two that shorten the
+   * hidden tool prompt the registry states per model may go below zero.
+   */
   private static final Set<Term> NON_NEGATIVE =
-      java.util.EnumSet.of(Term.DIGITS, Term.DIGIT_RUNS, Term.NON_ASCII, Term.NEWLINES);
+      java.util.EnumSet.complementOf(
+          java.util.EnumSet.of(Term.NO_PARALLEL_TOOLS, Term.TOOL_CHOICE_NONE));
 
   private static Map<Term, Double> fitFree(
       List<Observation> cases, Set<Term> free, Map<Term, Double> held) {
