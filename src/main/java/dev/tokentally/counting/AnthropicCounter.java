@@ -12,11 +12,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Anthropic's {@code input_tokens} for a Messages or count_tokens body: text in the Claude
- * vocabulary scaled by the family's ratio, the per-request and per-turn envelope, the hidden
- * tool-use system prompt by tool_choice, tool definitions, images by 28-px patches after the
- * vendor's downscale, PDFs per page plus text, and thinking kept or stripped per model. Fields that
- * do not count (max_tokens, temperature, metadata, cache_control, ...) are never read.
+ * Anthropic's {@code input_tokens} for a Messages or count_tokens body, as terms for the family's
+ * coefficients: vocabulary tokens and character classes of text, the per-request and per-turn
+ * envelope, the hidden tool-use system prompt by tool_choice, tool definitions and blocks, images
+ * by 28-px patches after the vendor's downscale, PDFs per page plus text, and thinking kept or
+ * stripped per model. Fields that do not count (max_tokens, temperature, metadata, cache_control,
+ * ...) are never read.
  */
 final class AnthropicCounter {
   /**

@@ -14,10 +14,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Gemini's {@code totalTokens} for generateContent / countTokens / Interactions bodies: Gemma
- * tokens of every text part, +1 per Content that carries a role, fixed tokens per image and PDF
- * page, tokens per second of audio and video, and a template overhead for function declarations and
- * calls. Accepts camelCase and snake_case field names, as the API does.
+ * Gemini's count for generateContent / countTokens / Interactions bodies, as terms for the family's
+ * coefficients (generateContent's or countTokens' accounting): Gemma tokens of every text part,
+ * roles, images and PDF pages by the family's rules, tokens per second of audio and video, function
+ * declarations, calls and their thought signatures. Accepts camelCase and snake_case field names,
+ * as the API does.
  */
 final class GeminiCounter {
   private final TextCounter text;
