@@ -154,6 +154,11 @@ final class AnthropicCounter {
         content(block.get("content"), path + ".content", part, countThinking, rules, tally);
       }
       case "tool_reference" -> tally.text(part, block.path("tool_name").asText(""));
+      case "tool_addition" -> {
+        // Brings a deferred tool into the context by reference; its definition is in $.tools.
+        tally.kind(ContentKind.TOOLS);
+        tally.text(part, block.path("tool").path("name").asText(""));
+      }
       case "thinking" -> {
         if (countThinking) {
           tally.text(Part.THINKING, requiredText(block, "thinking", path));

@@ -107,6 +107,12 @@ class RequestCounterTest {
         count(
             "{\"model\":\"gemini-2.5-flash\",\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Who made Ruby?\"}]}]}");
     assertThat(loneObject.total()).isEqualTo(array.total());
+    TokenCount toolAddition =
+        count(
+            "{\"model\":\"claude-opus-4-8\",\"messages\":[{\"role\":\"user\",\"content\":\"Find the rate tool.\"},"
+                + "{\"role\":\"system\",\"content\":[{\"type\":\"tool_addition\",\"tool\":{\"type\":\"tool_reference\",\"name\":\"lookup_exchange_rate\"}}]}],"
+                + "\"tools\":[{\"name\":\"lookup_exchange_rate\",\"description\":\"Rates\",\"input_schema\":{\"type\":\"object\"}}]}");
+    assertThat(toolAddition.kind()).isEqualTo(dev.tokentally.models.ContentKind.TOOLS);
     String image = Base64.getEncoder().encodeToString(SyntheticPng.of(64, 64));
     TokenCount withImage =
         count(
