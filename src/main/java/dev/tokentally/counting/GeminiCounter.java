@@ -49,7 +49,7 @@ final class GeminiCounter {
     if (system != null && !system.isNull()) {
       systemInstruction(system, prefix + ".systemInstruction", context);
     }
-    JsonNode contents = field(request, "contents");
+    JsonNode contents = loneAsArray(field(request, "contents"));
     if (contents != null && contents.isArray()) {
       int turn = currentTurnStart(contents);
       for (int i = 0; i < contents.size(); i++) {
@@ -172,10 +172,8 @@ final class GeminiCounter {
     if (parts == null || parts.isNull()) {
       return;
     }
-    if (parts.isObject()) {
-      // The API's JSON reader takes a lone object for a repeated field; recorded calls rely on it.
-      parts = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().add(parts);
-    } else if (!parts.isArray()) {
+    parts = loneAsArray(parts);
+    if (!parts.isArray()) {
       throw new InvalidRequestException(path + ".parts", "parts must be an array or an object");
     }
     boolean media = false;
@@ -355,7 +353,8 @@ final class GeminiCounter {
     }
   }
 
-  private void tools(JsonNode tools, String path, Context cx) {
+  private void tools(JsonNode given, String path, Context cx) {
+    JsonNode tools = loneAsArray(given);
     if (tools == null || !tools.isArray()) {
       return;
     }
@@ -456,6 +455,16 @@ final class GeminiCounter {
 
   private static String textOrNull(JsonNode node) {
     return node == null || !node.isTextual() ? null : node.asText();
+  }
+
+  /**
+   * The API's JSON reader takes a lone object for a repeated field ({@code contents}, {@code
+   * parts}, {@code tools}), and recorded calls rely on it: read it as an array of one.
+   */
+  private static JsonNode loneAsArray(JsonNode node) {
+    return node != null && node.isObject()
+        ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().add(node)
+        : node;
   }
 
   /** Looks a field up by its camelCase name, then by its snake_case spelling. */

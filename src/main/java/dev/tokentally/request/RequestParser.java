@@ -237,8 +237,9 @@ public final class RequestParser {
       return invalidAt(
           prefix + ".contents", "\"contents\" (or Interactions' \"input\") is required");
     }
-    if (contents != null && !contents.isArray()) {
-      return invalidAt(prefix + ".contents", "\"contents\" must be an array");
+    if (contents != null && !contents.isArray() && !contents.isObject()) {
+      // The API's JSON reader takes a lone object for a repeated field; recorded calls rely on it.
+      return invalidAt(prefix + ".contents", "\"contents\" must be an array or an object");
     }
     JsonNode model = inner.has("model") ? inner.get("model") : body.get("model");
     if (model != null && !model.isNull() && !model.isTextual()) {

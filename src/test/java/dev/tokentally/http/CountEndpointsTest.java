@@ -227,7 +227,7 @@ class CountEndpointsTest {
   @Test
   void invalidRequestNamesTheFieldThatIsWrong() throws Exception {
     HttpResponse<String> response =
-        post("/v1beta/models/gemini-2.5-flash:countTokens", "{\"contents\":{\"parts\":\"nope\"}}");
+        post("/v1beta/models/gemini-2.5-flash:countTokens", "{\"contents\":\"nope\"}");
 
     assertThat(response.statusCode()).isEqualTo(400);
     JsonNode body = MAPPER.readTree(response.body());
