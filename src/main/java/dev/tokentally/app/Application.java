@@ -3,12 +3,14 @@ package dev.tokentally.app;
 import dev.tokentally.broker.EmbeddedBroker;
 import dev.tokentally.config.AppConfig;
 import dev.tokentally.counting.BlockCacheMetrics;
+import dev.tokentally.counting.BlockCountCache;
 import dev.tokentally.counting.RequestCounter;
 import dev.tokentally.enrich.RequestAssessor;
 import dev.tokentally.http.HttpService;
 import dev.tokentally.http.UsageSource;
 import dev.tokentally.metrics.LabelValues;
 import dev.tokentally.metrics.RequestMetrics;
+import dev.tokentally.models.ModelRegistry;
 import dev.tokentally.models.ModelSpec;
 import dev.tokentally.request.RequestParser;
 import dev.tokentally.topology.TokentallyTopology;
@@ -185,8 +187,9 @@ public final class Application implements AutoCloseable {
 
   /** The counter of a configuration: the stream, the HTTP endpoints and {@code count} share it. */
   public static RequestCounter counter(AppConfig.Counting counting) {
-    return RequestCounter.configured(
-            counting.modelsFile(), counting.fallbackModels(), counting.cacheBlocks())
+    return new RequestCounter(
+            ModelRegistry.load(counting.modelsFile(), counting.fallbackModels()),
+            new BlockCountCache(counting.cacheBlocks()))
         .warmUp();
   }
 }

@@ -39,20 +39,6 @@ public final class RequestCounter {
   }
 
   /**
-   * The counter every entry point uses (stream, HTTP, {@code count}), so a model added through a
-   * user models file or a configured fallback counts the same in all of them.
-   *
-   * @param modelsFile user model registry merged over the shipped one, or null
-   * @param fallbackModels vendor to the known model that counts unknown models of that vendor
-   * @param cacheBlocks slots of the block-count cache; 0 turns it off
-   */
-  public static RequestCounter configured(
-      java.nio.file.Path modelsFile, Map<String, String> fallbackModels, int cacheBlocks) {
-    return new RequestCounter(
-        ModelRegistry.load(modelsFile, fallbackModels), new BlockCountCache(cacheBlocks));
-  }
-
-  /**
    * Loads the vocabularies current models count with, so the first Gemini record after start does
    * not pay for it. Gemini 1.x's vocabulary stays lazy: those models are retired.
    */

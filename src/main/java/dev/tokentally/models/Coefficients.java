@@ -1,6 +1,5 @@
 package dev.tokentally.models;
 
-import java.util.EnumMap;
 import java.util.Map;
 
 /**
@@ -15,15 +14,5 @@ public final class Coefficients {
 
   public double of(Term term) {
     return values[term.ordinal()];
-  }
-
-  public Map<Term, Double> asMap() {
-    Map<Term, Double> out = new EnumMap<>(Term.class);
-    for (Term term : Term.values()) {
-      if (values[term.ordinal()] != 0) {
-        out.put(term, values[term.ordinal()]);
-      }
-    }
-    return out;
   }
 }

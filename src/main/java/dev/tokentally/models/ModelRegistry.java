@@ -226,14 +226,17 @@ public final class ModelRegistry {
   private static java.util.Set<Term> terms(String family, JsonNode names) {
     java.util.Set<Term> out = java.util.EnumSet.noneOf(Term.class);
     for (JsonNode name : names) {
-      try {
-        out.add(Term.ofKey(name.asText()));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "family " + family + ": unknown term \"" + name.asText() + "\"");
-      }
+      out.add(term(family, name.asText()));
     }
     return out;
+  }
+
+  private static Term term(String family, String key) {
+    try {
+      return Term.ofKey(key);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("family " + family + ": unknown term \"" + key + "\"");
+    }
   }
 
   private static Coefficients coefficients(String family, JsonNode terms) {
@@ -245,13 +248,7 @@ public final class ModelRegistry {
         .properties()
         .forEach(
             e -> {
-              Term term;
-              try {
-                term = Term.ofKey(e.getKey());
-              } catch (IllegalArgumentException unknown) {
-                throw new IllegalArgumentException(
-                    "family " + family + ": unknown term \"" + e.getKey() + "\"");
-              }
+              Term term = term(family, e.getKey());
               if (!e.getValue().isNumber()) {
                 throw new IllegalArgumentException(
                     "family " + family + ": term " + e.getKey() + " must be a number");

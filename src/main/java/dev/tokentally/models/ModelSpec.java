@@ -55,21 +55,14 @@ public record ModelSpec(
   }
 
   ModelSpec asEstimateFor(String requestedId) {
-    return new ModelSpec(
-        requestedId,
-        vendor,
-        family,
-        rules,
-        contextWindow,
-        maxOutput,
-        toolPrompt,
-        keepsPriorThinking,
-        List.of(),
-        true,
-        null);
+    return with(requestedId, List.of(), true, null);
   }
 
   ModelSpec asVariant(String requestedId) {
+    return with(id, prices, estimate, requestedId);
+  }
+
+  private ModelSpec with(String id, List<Price> prices, boolean estimate, String variant) {
     return new ModelSpec(
         id,
         vendor,
@@ -81,6 +74,6 @@ public record ModelSpec(
         keepsPriorThinking,
         prices,
         estimate,
-        requestedId);
+        variant);
   }
 }
