@@ -1,10 +1,10 @@
 package dev.tokentally;
 
 import dev.tokentally.app.Application;
+import dev.tokentally.app.ConfigLoader;
+import dev.tokentally.app.CountCommand;
 import dev.tokentally.broker.EmbeddedBroker;
 import dev.tokentally.config.ConfigException;
-import dev.tokentally.config.ConfigLoader;
-import dev.tokentally.counting.CountCommand;
 import dev.tokentally.counting.RequestCounter;
 import java.io.PrintStream;
 import java.nio.file.Path;

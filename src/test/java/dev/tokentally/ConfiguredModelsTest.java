@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokentally.app.AppConfig;
 import dev.tokentally.app.Application;
+import dev.tokentally.app.ConfigLoader;
 import dev.tokentally.app.StreamsProperties;
-import dev.tokentally.config.AppConfig;
-import dev.tokentally.config.ConfigLoader;
 import dev.tokentally.counting.RequestCounter;
 import dev.tokentally.enrich.RequestAssessor;
 import dev.tokentally.http.HttpService;
+import dev.tokentally.http.HttpSettings;
 import dev.tokentally.metrics.LabelValues;
 import dev.tokentally.metrics.RequestMetrics;
 import dev.tokentally.request.RequestParser;
@@ -112,7 +113,7 @@ class ConfiguredModelsTest {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (HttpService server =
         HttpService.start(
-            new AppConfig.Http(0, 1 << 20, 4),
+            new HttpSettings(0, 1 << 20, 4),
             new RequestParser(),
             counter,
             new RequestMetrics(registry, List.of(), new LabelValues(List.of(), 10, 64)),

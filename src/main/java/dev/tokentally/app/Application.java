@@ -1,14 +1,15 @@
 package dev.tokentally.app;
 
 import dev.tokentally.broker.EmbeddedBroker;
-import dev.tokentally.config.AppConfig;
 import dev.tokentally.counting.BlockCacheMetrics;
 import dev.tokentally.counting.BlockCountCache;
+import dev.tokentally.counting.CountingSettings;
 import dev.tokentally.counting.RequestCounter;
 import dev.tokentally.enrich.RequestAssessor;
 import dev.tokentally.http.HttpService;
 import dev.tokentally.http.UsageSource;
 import dev.tokentally.metrics.LabelValues;
+import dev.tokentally.metrics.MetricLabels;
 import dev.tokentally.metrics.RequestMetrics;
 import dev.tokentally.models.ModelRegistry;
 import dev.tokentally.models.ModelSpec;
@@ -178,7 +179,7 @@ public final class Application implements AutoCloseable {
 
   private static RequestMetrics requestMetrics(
       AppConfig config, RequestCounter counter, PrometheusMeterRegistry registry) {
-    AppConfig.MetricLabels labels = config.metrics();
+    MetricLabels labels = config.metrics();
     return new RequestMetrics(
         registry,
         counter.registry().models().stream().map(ModelSpec::id).toList(),
@@ -186,7 +187,7 @@ public final class Application implements AutoCloseable {
   }
 
   /** The counter of a configuration: the stream, the HTTP endpoints and {@code count} share it. */
-  public static RequestCounter counter(AppConfig.Counting counting) {
+  public static RequestCounter counter(CountingSettings counting) {
     return new RequestCounter(
             ModelRegistry.load(counting.modelsFile(), counting.fallbackModels()),
             new BlockCountCache(counting.cacheBlocks()))

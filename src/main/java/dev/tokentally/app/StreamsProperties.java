@@ -1,7 +1,6 @@
 package dev.tokentally.app;
 
-import dev.tokentally.config.AppConfig;
-import dev.tokentally.deadletter.DeadLetterProcessingExceptionHandler;
+import dev.tokentally.topology.DeadLetterProcessingExceptionHandler;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;

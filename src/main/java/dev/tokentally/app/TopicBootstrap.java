@@ -1,6 +1,6 @@
 package dev.tokentally.app;
 
-import dev.tokentally.config.AppConfig;
+import dev.tokentally.topology.Topics;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +39,7 @@ final class TopicBootstrap {
         creation.replicationFactor() < 0
             ? Optional.empty()
             : Optional.of(creation.replicationFactor());
-    AppConfig.Topics topics = config.topics();
+    Topics topics = config.topics();
     try (Admin admin = Admin.create(adminProps)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing =

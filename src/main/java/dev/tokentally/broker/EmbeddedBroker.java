@@ -1,6 +1,5 @@
 package dev.tokentally.broker;
 
-import dev.tokentally.config.AppConfig.EmbeddedBrokerSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,16 +29,16 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedBroker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
 
-  private final EmbeddedBrokerSettings settings;
+  private final BrokerSettings settings;
   private final KafkaRaftServer server;
 
-  private EmbeddedBroker(EmbeddedBrokerSettings settings, KafkaRaftServer server) {
+  private EmbeddedBroker(BrokerSettings settings, KafkaRaftServer server) {
     this.settings = settings;
     this.server = server;
   }
 
   /** Formats the data directory if it is new, starts the broker and waits until it answers. */
-  public static EmbeddedBroker start(EmbeddedBrokerSettings settings, Duration readyTimeout) {
+  public static EmbeddedBroker start(BrokerSettings settings, Duration readyTimeout) {
     Path logDir = settings.dataDir().toAbsolutePath().normalize();
     Properties props = serverProperties(settings, logDir);
     try {
@@ -68,7 +67,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     return settings.host() + ":" + settings.port();
   }
 
-  static Properties serverProperties(EmbeddedBrokerSettings s, Path logDir) {
+  static Properties serverProperties(BrokerSettings s, Path logDir) {
     String controller = s.host() + ":" + s.controllerPort();
     Properties p = new Properties();
     p.putAll(

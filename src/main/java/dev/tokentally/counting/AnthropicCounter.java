@@ -6,6 +6,7 @@ import dev.tokentally.media.ImageSize;
 import dev.tokentally.media.PdfDocument;
 import dev.tokentally.models.AnthropicRules;
 import dev.tokentally.models.ContentKind;
+import dev.tokentally.models.CountMethod;
 import dev.tokentally.models.ModelSpec;
 import dev.tokentally.models.Term;
 import java.util.Map;

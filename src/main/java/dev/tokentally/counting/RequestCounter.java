@@ -1,6 +1,6 @@
 package dev.tokentally.counting;
 
-import dev.tokentally.deadletter.ErrorCode;
+import dev.tokentally.errors.ErrorCode;
 import dev.tokentally.models.ModelRegistry;
 import dev.tokentally.models.ModelSpec;
 import dev.tokentally.request.Api;

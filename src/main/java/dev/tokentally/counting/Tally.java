@@ -2,6 +2,7 @@ package dev.tokentally.counting;
 
 import dev.tokentally.models.Coefficients;
 import dev.tokentally.models.ContentKind;
+import dev.tokentally.models.CountMethod;
 import dev.tokentally.models.CountingRules;
 import dev.tokentally.models.ModelSpec;
 import dev.tokentally.models.Term;

@@ -1,6 +1,7 @@
 package dev.tokentally.counting;
 
 import dev.tokentally.models.ContentKind;
+import dev.tokentally.models.CountMethod;
 import dev.tokentally.models.Term;
 import java.util.Collections;
 import java.util.EnumMap;

@@ -1,6 +1,6 @@
 package dev.tokentally.enrich;
 
-import dev.tokentally.deadletter.ErrorCode;
+import dev.tokentally.errors.ErrorCode;
 import dev.tokentally.usage.UsageEvent;
 
 /** What the per-request gates decided for one input record. */

@@ -1,6 +1,6 @@
 package dev.tokentally.enrich;
 
-import dev.tokentally.deadletter.SourcePosition;
+import dev.tokentally.request.SourcePosition;
 import dev.tokentally.usage.UsageEvent;
 
 /**

@@ -1,6 +1,6 @@
 package dev.tokentally.enrich;
 
-import dev.tokentally.deadletter.SourcePosition;
+import dev.tokentally.request.SourcePosition;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

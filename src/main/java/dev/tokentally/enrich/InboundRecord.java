@@ -1,6 +1,6 @@
 package dev.tokentally.enrich;
 
-import dev.tokentally.deadletter.SourcePosition;
+import dev.tokentally.request.SourcePosition;
 
 /**
  * One input record as the assessor sees it: key and value bytes plus what its Kafka headers said.

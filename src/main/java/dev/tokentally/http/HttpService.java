@@ -1,10 +1,9 @@
 package dev.tokentally.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tokentally.config.AppConfig;
 import dev.tokentally.counting.RequestCounter;
-import dev.tokentally.deadletter.ErrorCode;
 import dev.tokentally.deadletter.ErrorResponse;
+import dev.tokentally.errors.ErrorCode;
 import dev.tokentally.metrics.RequestMetrics;
 import dev.tokentally.request.RequestParser;
 import dev.tokentally.usage.LocalUsageStores;
@@ -41,7 +40,7 @@ public final class HttpService implements AutoCloseable {
    * @param usage where usage queries are answered from, or null to serve no usage endpoints
    */
   public static HttpService start(
-      AppConfig.Http settings,
+      HttpSettings settings,
       RequestParser parser,
       RequestCounter counter,
       RequestMetrics metrics,

@@ -1,6 +1,6 @@
 package dev.tokentally.http;
 
-import dev.tokentally.deadletter.ErrorCode;
+import dev.tokentally.errors.ErrorCode;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.tokentally.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokentally.config.Durations;
-import dev.tokentally.deadletter.ErrorCode;
+import dev.tokentally.errors.ErrorCode;
 import dev.tokentally.usage.UsageDimension;
 import dev.tokentally.usage.UsageQuery;
 import dev.tokentally.usage.UsageQuery.Selector;

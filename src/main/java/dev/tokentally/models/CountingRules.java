@@ -1,6 +1,5 @@
 package dev.tokentally.models;
 
-import dev.tokentally.counting.CountMethod;
 import java.util.Map;
 
 /** How one model family counts; the vendor decides which kind applies. */

@@ -3,7 +3,6 @@ package dev.tokentally.models;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tokentally.counting.CountMethod;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package dev.tokentally.request;
 
-import dev.tokentally.deadletter.ErrorCode;
+import dev.tokentally.errors.ErrorCode;
 import java.util.Map;
 
 /** What parsing a record value produced: a request to count, or the reason it cannot be. */

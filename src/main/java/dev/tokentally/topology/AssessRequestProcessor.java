@@ -1,12 +1,12 @@
 package dev.tokentally.topology;
 
 import dev.tokentally.deadletter.ErrorResponse;
-import dev.tokentally.deadletter.SourcePosition;
 import dev.tokentally.enrich.Assessment;
 import dev.tokentally.enrich.InboundRecord;
 import dev.tokentally.enrich.RequestAssessor;
 import dev.tokentally.metrics.RequestMetrics;
 import dev.tokentally.request.RequestHeaders;
+import dev.tokentally.request.SourcePosition;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;

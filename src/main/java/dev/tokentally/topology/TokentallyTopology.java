@@ -1,16 +1,12 @@
 package dev.tokentally.topology;
 
-import dev.tokentally.config.AppConfig.Topics;
-import dev.tokentally.deadletter.ErrorCode;
 import dev.tokentally.enrich.Assessment;
 import dev.tokentally.enrich.CountedRequest;
 import dev.tokentally.enrich.CountedRequestSerde;
 import dev.tokentally.enrich.RequestAssessor;
-import dev.tokentally.limits.BudgetCheckProcessor;
-import dev.tokentally.limits.BudgetOutcome;
+import dev.tokentally.errors.ErrorCode;
 import dev.tokentally.limits.Limits;
 import dev.tokentally.metrics.RequestMetrics;
-import dev.tokentally.usage.UsageAggregations;
 import dev.tokentally.usage.UsageDimension;
 import dev.tokentally.usage.UsageEvent;
 import dev.tokentally.usage.UsageSettings;

@@ -35,6 +35,11 @@ public enum UsageDimension {
     return name + SEPARATOR;
   }
 
+  /** The store of one window ({@code 1m}, {@code all}, ...): {@code usage-by-model-1m}, ... */
+  public String storeName(String window) {
+    return "usage-" + id + "-" + window;
+  }
+
   /** The internal repartition topic whose partitions hold this dimension's stores. */
   public String repartitionTopic(String applicationId) {
     return applicationId + "-usage-" + id + "-repartition";

@@ -37,7 +37,7 @@ public record UsageQuery(
 
   /** The store that answers: {@code usage-by-model-1m}, {@code usage-by-name-all}, ... */
   public String storeName() {
-    return UsageAggregations.storeName(dimension, window);
+    return dimension.storeName(window);
   }
 
   boolean selects(String candidate) {

@@ -2,8 +2,6 @@ package dev.tokentally.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tokentally.config.AppConfig;
-import dev.tokentally.config.ConfigLoader;
 import dev.tokentally.testing.AppEnvironment;
 import dev.tokentally.testing.KafkaBackend;
 import dev.tokentally.testing.MixedWorkload;

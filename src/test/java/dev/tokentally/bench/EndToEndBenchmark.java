@@ -2,13 +2,13 @@ package dev.tokentally.bench;
 
 import dev.tokentally.counting.BlockCountCache;
 import dev.tokentally.counting.RequestCounter;
-import dev.tokentally.deadletter.SourcePosition;
 import dev.tokentally.enrich.Assessment;
 import dev.tokentally.enrich.InboundRecord;
 import dev.tokentally.enrich.RequestAssessor;
 import dev.tokentally.limits.Limits;
 import dev.tokentally.models.ModelRegistry;
 import dev.tokentally.request.RequestParser;
+import dev.tokentally.request.SourcePosition;
 import dev.tokentally.testing.ChildApp;
 import dev.tokentally.testing.FreePort;
 import dev.tokentally.testing.MemorySampler;

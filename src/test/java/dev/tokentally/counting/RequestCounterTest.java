@@ -3,7 +3,8 @@ package dev.tokentally.counting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tokentally.deadletter.ErrorCode;
+import dev.tokentally.errors.ErrorCode;
+import dev.tokentally.models.CountMethod;
 import dev.tokentally.models.ModelRegistry;
 import dev.tokentally.request.Endpoint;
 import dev.tokentally.request.ParseResult;

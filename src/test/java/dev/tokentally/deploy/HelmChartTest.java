@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
-import dev.tokentally.config.ConfigLoader;
+import dev.tokentally.app.ConfigLoader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

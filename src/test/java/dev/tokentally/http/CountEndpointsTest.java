@@ -18,7 +18,6 @@ import com.google.genai.types.Content;
 import com.google.genai.types.CountTokensResponse;
 import com.google.genai.types.HttpOptions;
 import com.google.genai.types.Part;
-import dev.tokentally.config.AppConfig;
 import dev.tokentally.counting.RequestCounter;
 import dev.tokentally.counting.SyntheticPng;
 import dev.tokentally.metrics.LabelValues;
@@ -62,7 +61,7 @@ class CountEndpointsTest {
     counter = RequestCounter.withDefaults();
     server =
         HttpService.start(
-            new AppConfig.Http(0, MAX_BODY, 8),
+            new HttpSettings(0, MAX_BODY, 8),
             new RequestParser(),
             counter,
             new RequestMetrics(registry, List.of(), new LabelValues(List.of(), 10, 64)),

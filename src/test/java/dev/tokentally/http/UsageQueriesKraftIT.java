@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokentally.app.AppConfig;
 import dev.tokentally.app.Application;
-import dev.tokentally.config.AppConfig;
-import dev.tokentally.config.ConfigLoader;
+import dev.tokentally.app.ConfigLoader;
 import dev.tokentally.testing.AppEnvironment;
 import dev.tokentally.testing.FreePort;
 import dev.tokentally.testing.HttpGet;

@@ -2,8 +2,8 @@ package dev.tokentally.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tokentally.config.AppConfig;
-import dev.tokentally.config.ConfigLoader;
+import dev.tokentally.app.AppConfig;
+import dev.tokentally.app.ConfigLoader;
 import dev.tokentally.testing.AppEnvironment;
 import dev.tokentally.testing.ChildApp;
 import dev.tokentally.testing.FreePort;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tokentally.config.AppConfig;
-import dev.tokentally.config.ConfigLoader;
+import dev.tokentally.app.AppConfig;
+import dev.tokentally.app.ConfigLoader;
 import dev.tokentally.testing.AppEnvironment;
 import dev.tokentally.testing.ChildApp;
 import dev.tokentally.testing.FreePort;

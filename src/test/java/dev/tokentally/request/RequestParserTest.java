@@ -2,7 +2,7 @@ package dev.tokentally.request;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tokentally.deadletter.ErrorCode;
+import dev.tokentally.errors.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

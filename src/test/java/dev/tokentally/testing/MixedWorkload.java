@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tokentally.config.AppConfig;
+import dev.tokentally.topology.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -86,17 +86,17 @@ public final class MixedWorkload {
     return bytes;
   }
 
-  private final AppConfig.Topics topics;
+  private final Topics topics;
   private final Map<String, Kind> sent = new HashMap<>();
   private final Map<String, byte[]> payloads = new HashMap<>();
   private final Map<String, String> names = new HashMap<>();
   private final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
 
-  private MixedWorkload(AppConfig.Topics topics) {
+  private MixedWorkload(Topics topics) {
     this.topics = topics;
   }
 
-  public static MixedWorkload generate(int count, AppConfig.Topics topics) {
+  public static MixedWorkload generate(int count, Topics topics) {
     MixedWorkload w = new MixedWorkload(topics);
     w.fill(count);
     return w;

@@ -1,8 +1,8 @@
 package dev.tokentally.topology;
 
+import dev.tokentally.app.AppConfig;
+import dev.tokentally.app.ConfigLoader;
 import dev.tokentally.app.StreamsProperties;
-import dev.tokentally.config.AppConfig;
-import dev.tokentally.config.ConfigLoader;
 import dev.tokentally.counting.RequestCounter;
 import dev.tokentally.enrich.RequestAssessor;
 import dev.tokentally.request.RequestParser;

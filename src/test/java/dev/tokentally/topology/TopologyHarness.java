@@ -1,9 +1,9 @@
 package dev.tokentally.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokentally.app.AppConfig;
+import dev.tokentally.app.ConfigLoader;
 import dev.tokentally.app.StreamsProperties;
-import dev.tokentally.config.AppConfig;
-import dev.tokentally.config.ConfigLoader;
 import dev.tokentally.enrich.RequestAssessor;
 import dev.tokentally.metrics.RequestMetrics;
 import dev.tokentally.request.RequestParser;

@@ -1,6 +1,12 @@
-package dev.tokentally.usage;
+package dev.tokentally.topology;
 
 import dev.tokentally.config.Durations;
+import dev.tokentally.usage.UsageDimension;
+import dev.tokentally.usage.UsageEvent;
+import dev.tokentally.usage.UsageRecords;
+import dev.tokentally.usage.UsageSerdes;
+import dev.tokentally.usage.UsageSettings;
+import dev.tokentally.usage.UsageTotals;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
@@ -27,11 +33,6 @@ import org.apache.kafka.streams.state.WindowStore;
 public final class UsageAggregations {
   private UsageAggregations() {}
 
-  /** {@code usage-by-model-1m}, {@code usage-by-name-all}, ... */
-  public static String storeName(UsageDimension dimension, String window) {
-    return "usage-" + dimension.id() + "-" + window;
-  }
-
   public static void addTo(
       KStream<byte[], UsageEvent> usage,
       Map<UsageDimension, String> outputTopics,
@@ -49,7 +50,7 @@ public final class UsageAggregations {
 
       for (Duration size : settings.windows()) {
         String window = Durations.label(size);
-        String store = storeName(dimension, window);
+        String store = dimension.storeName(window);
         TimeWindowedKStream<String, UsageEvent> windowed =
             grouped.windowedBy(TimeWindows.ofSizeAndGrace(size, settings.grace()));
         if (settings.emitFinal()) {
@@ -83,7 +84,7 @@ public final class UsageAggregations {
             .to(topic, Produced.with(bytes, bytes).withName("write-" + store));
       }
 
-      String allTime = storeName(dimension, UsageRecords.ALL_TIME);
+      String allTime = dimension.storeName(UsageRecords.ALL_TIME);
       var allTimeTotals =
           grouped.aggregate(
               () -> UsageTotals.EMPTY,

@@ -1,4 +1,4 @@
-package dev.tokentally.limits;
+package dev.tokentally.topology;
 
 import dev.tokentally.enrich.CountedRequest;
 

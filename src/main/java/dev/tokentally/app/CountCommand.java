@@ -1,8 +1,12 @@
-package dev.tokentally.counting;
+package dev.tokentally.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tokentally.deadletter.ErrorCode;
+import dev.tokentally.counting.CountResponses;
+import dev.tokentally.counting.CountResult;
+import dev.tokentally.counting.RequestCounter;
+import dev.tokentally.counting.TokenCount;
+import dev.tokentally.errors.ErrorCode;
 import dev.tokentally.request.Api;
 import dev.tokentally.request.Endpoint;
 import dev.tokentally.request.LlmRequest;

@@ -1,9 +1,11 @@
-package dev.tokentally.counting;
+package dev.tokentally.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokentally.counting.RequestCounter;
+import dev.tokentally.counting.Tokenizers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,14 +1,15 @@
-package dev.tokentally.deadletter;
+package dev.tokentally.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokentally.app.AppConfig;
+import dev.tokentally.app.ConfigLoader;
 import dev.tokentally.app.StreamsProperties;
-import dev.tokentally.config.AppConfig;
-import dev.tokentally.config.ConfigLoader;
 import dev.tokentally.enrich.CountedRequest;
 import dev.tokentally.enrich.CountedRequestSerde;
+import dev.tokentally.request.SourcePosition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

@@ -1,8 +1,12 @@
-package dev.tokentally.config;
+package dev.tokentally.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tokentally.config.ConfigException;
+import dev.tokentally.http.HttpSettings;
+import dev.tokentally.metrics.MetricLabels;
+import dev.tokentally.topology.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +25,7 @@ class ConfigLoaderTest {
 
     assertThat(config.topics())
         .isEqualTo(
-            new AppConfig.Topics(
+            new Topics(
                 "llm.requests",
                 "llm.requests.enriched",
                 "llm.requests.dlq",
@@ -33,8 +37,8 @@ class ConfigLoaderTest {
     assertThat(config.usage().emitFinal()).isFalse();
     assertThat(config.requestMaxBytes()).isEqualTo(8 * 1024 * 1024);
     assertThat(config.limits().budgets()).isEmpty();
-    assertThat(config.http()).isEqualTo(new AppConfig.Http(8080, 32 * 1024 * 1024, 16));
-    assertThat(config.metrics()).isEqualTo(new AppConfig.MetricLabels(List.of(), 100, 64));
+    assertThat(config.http()).isEqualTo(new HttpSettings(8080, 32 * 1024 * 1024, 16));
+    assertThat(config.metrics()).isEqualTo(new MetricLabels(List.of(), 100, 64));
     assertThat(config.broker().port()).isEqualTo(9092);
     assertThat(config.broker().dataDir()).isEqualTo(Path.of("./data/kafka"));
     assertThat(config.kafka())

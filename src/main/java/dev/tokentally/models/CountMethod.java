@@ -1,4 +1,4 @@
-package dev.tokentally.counting;
+package dev.tokentally.models;
 
 import java.util.Locale;
 

@@ -1,11 +1,15 @@
-package dev.tokentally.config;
+package dev.tokentally.app;
 
+import dev.tokentally.broker.BrokerSettings;
+import dev.tokentally.config.ConfigException;
+import dev.tokentally.counting.CountingSettings;
 import dev.tokentally.credentials.Secrets;
+import dev.tokentally.http.HttpSettings;
 import dev.tokentally.limits.Limits;
+import dev.tokentally.metrics.MetricLabels;
+import dev.tokentally.topology.Topics;
 import dev.tokentally.usage.UsageSettings;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -30,10 +34,10 @@ import java.util.TreeMap;
 public record AppConfig(
     Topics topics,
     TopicCreation topicCreation,
-    Http http,
-    EmbeddedBrokerSettings broker,
+    HttpSettings http,
+    BrokerSettings broker,
     Duration shutdownTimeout,
-    Counting counting,
+    CountingSettings counting,
     int requestMaxBytes,
     Limits limits,
     UsageSettings usage,
@@ -68,62 +72,6 @@ public record AppConfig(
     return out;
   }
 
-  /** Topic names; all configurable. */
-  public record Topics(
-      String requests,
-      String enriched,
-      String deadLetter,
-      String usageByModel,
-      String usageByName,
-      String usageByNameModel) {
-
-    /** Every topic the application reads or writes, apart from Streams' internal ones. */
-    public List<String> all() {
-      return List.of(requests, enriched, deadLetter, usageByModel, usageByName, usageByNameModel);
-    }
-  }
-
   /** Whether to create missing topics at start, with how many partitions and replicas. */
   public record TopicCreation(boolean enabled, int partitions, short replicationFactor) {}
-
-  /**
-   * @param modelsFile user model registry merged over the shipped one, or null
-   * @param fallbackModels vendor to the known model that counts unknown models of that vendor
-   * @param cacheBlocks slots of the block-count cache; 0 turns it off
-   */
-  public record Counting(Path modelsFile, Map<String, String> fallbackModels, int cacheBlocks) {
-    public Counting {
-      fallbackModels = Map.copyOf(fallbackModels);
-    }
-  }
-
-  /**
-   * @param port listening port; 0 picks a free one (tests)
-   * @param maxBodyBytes largest request body the count endpoints read; larger ones get 413
-   * @param threads request threads; counting is CPU-bound, so more than a few per core only queue
-   */
-  public record Http(int port, long maxBodyBytes, int threads) {
-    public Http {
-      if (port < 0 || port > 65535) {
-        throw new ConfigException("tokentally.http.port must be 0..65535, got " + port);
-      }
-    }
-  }
-
-  /**
-   * Function names come from request headers, so they are unbounded user input; only these reach a
-   * metric label as themselves, and every other name is counted as {@code other}.
-   *
-   * @param allowedNames names always labelled as themselves
-   * @param maxNames how many further names, first seen first served, get their own label
-   * @param maxChars longest label value; longer names are cut
-   */
-  public record MetricLabels(List<String> allowedNames, int maxNames, int maxChars) {
-    public MetricLabels {
-      allowedNames = List.copyOf(allowedNames);
-    }
-  }
-
-  /** The single-node KRaft broker started when {@code bootstrap.servers} is not configured. */
-  public record EmbeddedBrokerSettings(String host, int port, int controllerPort, Path dataDir) {}
 }

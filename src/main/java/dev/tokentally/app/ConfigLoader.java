@@ -1,6 +1,13 @@
-package dev.tokentally.config;
+package dev.tokentally.app;
 
+import dev.tokentally.broker.BrokerSettings;
+import dev.tokentally.config.ConfigException;
+import dev.tokentally.config.Durations;
+import dev.tokentally.counting.CountingSettings;
+import dev.tokentally.http.HttpSettings;
 import dev.tokentally.limits.Limits;
+import dev.tokentally.metrics.MetricLabels;
+import dev.tokentally.topology.Topics;
 import dev.tokentally.usage.UsageSettings;
 import java.io.IOException;
 import java.io.Reader;
@@ -132,7 +139,7 @@ public final class ConfigLoader {
       }
     }
     return new AppConfig(
-        new AppConfig.Topics(
+        new Topics(
             text(app, "tokentally.topic.requests"),
             text(app, "tokentally.topic.enriched"),
             text(app, "tokentally.topic.dlq"),
@@ -143,11 +150,11 @@ public final class ConfigLoader {
             bool(app, "tokentally.topics.create"),
             integer(app, "tokentally.topics.partitions", 1, 10_000),
             (short) integer(app, "tokentally.topics.replication.factor", -1, Short.MAX_VALUE)),
-        new AppConfig.Http(
+        new HttpSettings(
             integer(app, "tokentally.http.port", 0, 65535),
             integer(app, "tokentally.http.max.body.bytes", 1024, Integer.MAX_VALUE - 8),
             integer(app, "tokentally.http.threads", 2, 1024)),
-        new AppConfig.EmbeddedBrokerSettings(
+        new BrokerSettings(
             text(app, "tokentally.broker.host"),
             integer(app, "tokentally.broker.port", 0, 65535),
             integer(app, "tokentally.broker.controller.port", 0, 65535),
@@ -157,14 +164,14 @@ public final class ConfigLoader {
         integer(app, "tokentally.request.max.bytes", 1024, 512 * 1024 * 1024),
         limits(app),
         usage(app),
-        new AppConfig.MetricLabels(
+        new MetricLabels(
             list(app.getOrDefault("tokentally.metrics.names.allow", "")),
             integer(app, "tokentally.metrics.names.max", 0, 10_000),
             integer(app, "tokentally.metrics.label.max.chars", 8, 1024)),
         kafka);
   }
 
-  private static AppConfig.Counting counting(Map<String, String> app) {
+  private static CountingSettings counting(Map<String, String> app) {
     String file = app.getOrDefault("tokentally.models.file", "").trim();
     Map<String, String> fallbacks = new java.util.TreeMap<>();
     for (String vendor : List.of("anthropic", "gemini")) {
@@ -173,7 +180,7 @@ public final class ConfigLoader {
         fallbacks.put(vendor, model);
       }
     }
-    return new AppConfig.Counting(
+    return new CountingSettings(
         file.isEmpty() ? null : Path.of(file),
         fallbacks,
         integer(app, "tokentally.count.cache.blocks", 0, 1 << 24));

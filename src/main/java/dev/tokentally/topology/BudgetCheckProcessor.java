@@ -1,9 +1,11 @@
-package dev.tokentally.limits;
+package dev.tokentally.topology;
 
 import dev.tokentally.config.Durations;
-import dev.tokentally.deadletter.ErrorCode;
 import dev.tokentally.deadletter.ErrorResponse;
 import dev.tokentally.enrich.CountedRequest;
+import dev.tokentally.errors.ErrorCode;
+import dev.tokentally.limits.Budget;
+import dev.tokentally.limits.Limits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

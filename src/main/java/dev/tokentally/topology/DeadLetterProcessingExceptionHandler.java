@@ -1,9 +1,12 @@
-package dev.tokentally.deadletter;
+package dev.tokentally.topology;
 
 import dev.tokentally.credentials.CredentialRedactor;
+import dev.tokentally.deadletter.ErrorResponse;
 import dev.tokentally.enrich.CountedRequest;
 import dev.tokentally.enrich.CountedRequestSerde;
+import dev.tokentally.errors.ErrorCode;
 import dev.tokentally.metrics.RequestMetrics;
+import dev.tokentally.request.SourcePosition;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;

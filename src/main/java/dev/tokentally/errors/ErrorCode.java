@@ -1,4 +1,4 @@
-package dev.tokentally.deadletter;
+package dev.tokentally.errors;
 
 import java.util.Locale;
 

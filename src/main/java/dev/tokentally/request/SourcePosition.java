@@ -1,4 +1,4 @@
-package dev.tokentally.deadletter;
+package dev.tokentally.request;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
