@@ -5,18 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokentally.app.AppConfig;
-import dev.tokentally.app.Application;
+import dev.tokentally.app.Cli;
 import dev.tokentally.app.ConfigLoader;
-import dev.tokentally.app.StreamsProperties;
-import dev.tokentally.counting.RequestCounter;
-import dev.tokentally.enrich.RequestAssessor;
+import dev.tokentally.app.Wiring;
 import dev.tokentally.http.HttpService;
 import dev.tokentally.http.HttpSettings;
-import dev.tokentally.metrics.LabelValues;
-import dev.tokentally.metrics.RequestMetrics;
-import dev.tokentally.request.RequestParser;
 import dev.tokentally.testing.RecordSchemas;
-import dev.tokentally.topology.TokentallyTopology;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayInputStream;
@@ -71,9 +65,9 @@ class ConfiguredModelsTest {
     assertThat(withEnvironment.get("input_tokens").asInt()).isEqualTo(offline);
 
     AppConfig app = ConfigLoader.load(config, Map.of());
-    RequestCounter counter = Application.counter(app.counting());
-    assertThat(overHttp(counter)).isEqualTo(offline);
-    JsonNode enriched = inTheStream(app, counter);
+    Wiring wiring = Wiring.of(app);
+    assertThat(overHttp(wiring)).isEqualTo(offline);
+    JsonNode enriched = inTheStream(wiring);
     assertThat(enriched.get("model").asText()).isEqualTo("acme-claude-x");
     assertThat(enriched.get("input_tokens").asInt()).isEqualTo(offline);
     assertThat(offline).isPositive();
@@ -84,7 +78,7 @@ class ConfiguredModelsTest {
     Path request = Files.writeString(dir.resolve("request.json"), BODY);
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exit =
-        Main.count(
+        Cli.count(
             List.of(request.toString()),
             Map.of(),
             new ByteArrayInputStream(new byte[0]),
@@ -99,7 +93,7 @@ class ConfiguredModelsTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exit =
-        Main.count(
+        Cli.count(
             args,
             env,
             new ByteArrayInputStream(new byte[0]),
@@ -109,14 +103,13 @@ class ConfiguredModelsTest {
     return MAPPER.readTree(out.toString(StandardCharsets.UTF_8).lines().findFirst().orElseThrow());
   }
 
-  private static int overHttp(RequestCounter counter) throws Exception {
+  private static int overHttp(Wiring wiring) throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (HttpService server =
         HttpService.start(
             new HttpSettings(0, 1 << 20, 4),
-            new RequestParser(),
-            counter,
-            new RequestMetrics(registry, List.of(), new LabelValues(List.of(), 10, 64)),
+            wiring.counting(),
+            wiring.metrics(),
             null,
             () -> true,
             registry)) {
@@ -136,13 +129,10 @@ class ConfiguredModelsTest {
     }
   }
 
-  private static JsonNode inTheStream(AppConfig app, RequestCounter counter) {
-    var props = StreamsProperties.of(app, "unused:9092");
-    RequestAssessor assessor =
-        new RequestAssessor(new RequestParser(), counter, app.limits(), app.requestMaxBytes());
-    try (TopologyTestDriver driver =
-        new TopologyTestDriver(
-            TokentallyTopology.build(app.topics(), app.usage(), assessor, props), props)) {
+  private static JsonNode inTheStream(Wiring wiring) {
+    AppConfig app = wiring.config();
+    var props = wiring.streamsProperties("unused:9092");
+    try (TopologyTestDriver driver = new TopologyTestDriver(wiring.topology(props), props)) {
       driver
           .createInputTopic(
               app.topics().requests(), new ByteArraySerializer(), new ByteArraySerializer())

@@ -2,19 +2,8 @@ package dev.tokentally.app;
 
 import dev.tokentally.broker.EmbeddedBroker;
 import dev.tokentally.counting.BlockCacheMetrics;
-import dev.tokentally.counting.BlockCountCache;
-import dev.tokentally.counting.CountingSettings;
-import dev.tokentally.counting.RequestCounter;
-import dev.tokentally.enrich.RequestAssessor;
 import dev.tokentally.http.HttpService;
 import dev.tokentally.http.UsageSource;
-import dev.tokentally.metrics.LabelValues;
-import dev.tokentally.metrics.MetricLabels;
-import dev.tokentally.metrics.RequestMetrics;
-import dev.tokentally.models.ModelRegistry;
-import dev.tokentally.models.ModelSpec;
-import dev.tokentally.request.RequestParser;
-import dev.tokentally.topology.TokentallyTopology;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -72,19 +61,13 @@ public final class Application implements AutoCloseable {
     try {
       String bootstrap =
           broker == null ? config.kafka().get("bootstrap.servers") : broker.bootstrapServers();
-      Properties props = StreamsProperties.of(config, bootstrap);
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      Wiring wiring = Wiring.of(config, registry);
+      Properties props = wiring.streamsProperties(bootstrap);
       if (config.topicCreation().enabled()) {
         TopicBootstrap.ensureTopics(props, config);
       }
-      RequestCounter counter = counter(config.counting());
-      RequestParser parser = new RequestParser();
-      RequestAssessor assessor =
-          new RequestAssessor(parser, counter, config.limits(), config.requestMaxBytes());
-      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      RequestMetrics metrics = requestMetrics(config, counter, registry);
-      props.put(RequestMetrics.CONFIG_KEY, metrics);
-      Topology topology =
-          TokentallyTopology.build(config.topics(), config.usage(), assessor, metrics, props);
+      Topology topology = wiring.topology(props);
       KafkaStreams streams = new KafkaStreams(topology, props);
       // A dead stream thread is a bug or a lost broker: exit so the orchestrator restarts us.
       streams.setUncaughtExceptionHandler(e -> StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
@@ -95,16 +78,15 @@ public final class Application implements AutoCloseable {
       new UptimeMetrics().bindTo(registry);
       KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
       streamsMetrics.bindTo(registry);
-      new BlockCacheMetrics(counter.cache()).bindTo(registry);
+      new BlockCacheMetrics(wiring.counting().counter().cache()).bindTo(registry);
       String server = props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
       HttpService http;
       try {
         http =
             HttpService.start(
                 config.http(),
-                parser,
-                counter,
-                metrics,
+                wiring.counting(),
+                wiring.metrics(),
                 new UsageSource(
                     streams,
                     props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG),
@@ -175,22 +157,5 @@ public final class Application implements AutoCloseable {
     if (broker != null) {
       broker.close();
     }
-  }
-
-  private static RequestMetrics requestMetrics(
-      AppConfig config, RequestCounter counter, PrometheusMeterRegistry registry) {
-    MetricLabels labels = config.metrics();
-    return new RequestMetrics(
-        registry,
-        counter.registry().models().stream().map(ModelSpec::id).toList(),
-        new LabelValues(labels.allowedNames(), labels.maxNames(), labels.maxChars()));
-  }
-
-  /** The counter of a configuration: the stream, the HTTP endpoints and {@code count} share it. */
-  public static RequestCounter counter(CountingSettings counting) {
-    return new RequestCounter(
-            ModelRegistry.load(counting.modelsFile(), counting.fallbackModels()),
-            new BlockCountCache(counting.cacheBlocks()))
-        .warmUp();
   }
 }

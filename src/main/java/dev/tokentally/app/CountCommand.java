@@ -2,16 +2,15 @@ package dev.tokentally.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokentally.counting.BodyOrigin;
+import dev.tokentally.counting.CountOutcome;
 import dev.tokentally.counting.CountResponses;
-import dev.tokentally.counting.CountResult;
-import dev.tokentally.counting.RequestCounter;
+import dev.tokentally.counting.RequestCounting;
 import dev.tokentally.counting.TokenCount;
+import dev.tokentally.deadletter.ErrorResponse;
 import dev.tokentally.errors.ErrorCode;
+import dev.tokentally.errors.Rejection;
 import dev.tokentally.request.Api;
-import dev.tokentally.request.Endpoint;
-import dev.tokentally.request.LlmRequest;
-import dev.tokentally.request.ParseResult;
-import dev.tokentally.request.RequestParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -36,10 +35,8 @@ public final class CountCommand {
       "usage: tokentally count [--config FILE] [--model MODEL] [--api anthropic|gemini] FILE..."
           + " (- reads stdin)";
 
-  private final RequestParser parser = new RequestParser();
-  private final RequestCounter counter;
-  private final String model;
-  private final Api api;
+  private final RequestCounting counting;
+  private final BodyOrigin origin;
   private final PrintStream out;
   private final PrintStream err;
   private final boolean terminal;
@@ -47,15 +44,13 @@ public final class CountCommand {
   private boolean failed;
 
   private CountCommand(
-      RequestCounter counter,
-      String model,
-      Api api,
+      RequestCounting counting,
+      BodyOrigin origin,
       PrintStream out,
       PrintStream err,
       boolean terminal) {
-    this.counter = counter;
-    this.model = model;
-    this.api = api;
+    this.counting = counting;
+    this.origin = origin;
     this.out = out;
     this.err = err;
     this.terminal = terminal;
@@ -63,20 +58,20 @@ public final class CountCommand {
 
   /**
    * @param args the command's arguments, without {@code --config FILE}: the caller has already
-   *     built {@code counter} from the configuration, as for the stream and the HTTP endpoints
+   *     built {@code counting} from the configuration, as for the stream and the HTTP endpoints
    */
   public static int run(
       List<String> args,
-      RequestCounter counter,
+      RequestCounting counting,
       InputStream stdin,
       PrintStream out,
       PrintStream err) {
-    return run(args, counter, stdin, out, err, System.console() != null);
+    return run(args, counting, stdin, out, err, System.console() != null);
   }
 
   static int run(
       List<String> args,
-      RequestCounter counter,
+      RequestCounting counting,
       InputStream stdin,
       PrintStream out,
       PrintStream err,
@@ -109,7 +104,8 @@ public final class CountCommand {
       err.println(USAGE);
       return 2;
     }
-    CountCommand command = new CountCommand(counter, model, api, out, err, terminal);
+    CountCommand command =
+        new CountCommand(counting, new BodyOrigin.File(api, model), out, err, terminal);
     for (String file : files) {
       command.file(file, stdin);
     }
@@ -123,20 +119,23 @@ public final class CountCommand {
       content = file.equals("-") ? stdin.readAllBytes() : Files.readAllBytes(Path.of(file));
     } catch (IOException e) {
       error(
-          ErrorCode.INVALID_REQUEST,
-          "cannot read " + file + ": " + e.getMessage(),
-          Map.of("file", file));
+          null,
+          new Rejection(
+              ErrorCode.INVALID_REQUEST,
+              "cannot read " + file + ": " + e.getMessage(),
+              Map.of("file", file)));
       return;
     }
     boolean named = file.endsWith(".jsonl") || file.endsWith(".ndjson");
-    ParseResult whole = named ? null : parser.parse(content, api);
-    List<byte[]> lines = named || whole instanceof ParseResult.Invalid ? lines(content) : List.of();
+    CountOutcome whole = named ? null : counting.count(content, origin);
+    boolean unparsed = whole instanceof CountOutcome.Refused r && r.request() == null;
+    List<byte[]> lines = named || unparsed ? lines(content) : List.of();
     if (!named && lines.size() < 2) {
-      counted(file, whole);
+      print(file, whole);
       return;
     }
     for (int i = 0; i < lines.size(); i++) {
-      body(file + ":" + (i + 1), lines.get(i));
+      print(file + ":" + (i + 1), counting.count(lines.get(i), origin));
       if (terminal && (i % 100 == 99 || i == lines.size() - 1)) {
         progress(i + 1, lines.size());
       }
@@ -153,30 +152,15 @@ public final class CountCommand {
     return lines;
   }
 
-  private void body(String label, byte[] body) {
-    counted(label, parser.parse(body, api));
-  }
-
-  private void counted(String label, ParseResult parsed) {
-    if (parsed instanceof ParseResult.Invalid invalid) {
-      error(invalid.code(), label + ": " + invalid.message(), invalid.details());
+  private void print(String label, CountOutcome outcome) {
+    if (outcome instanceof CountOutcome.Refused refused) {
+      error(label, refused.rejection());
       return;
     }
-    LlmRequest request = ((ParseResult.Parsed) parsed).request();
-    if (request.api() == Api.GEMINI_GENERATE_CONTENT) {
-      // The command answers what countTokens would, which Gemini accounts apart from the
-      // generateContent it bills (per-Content roles on 2.0, function declarations on 1.5).
-      request = request.withEndpoint(Endpoint.COUNT_TOKENS);
-    }
-    CountResult result = counter.count(request, model);
-    if (result instanceof CountResult.Refused refused) {
-      error(refused.code(), label + ": " + refused.message(), refused.details());
-      return;
-    }
-    CountResult.Counted counted = (CountResult.Counted) result;
+    CountOutcome.Counted counted = (CountOutcome.Counted) outcome;
     TokenCount count = counted.count();
     ObjectNode response = MAPPER.createObjectNode();
-    response.put(request.api().countField(), count.total());
+    response.put(counted.request().api().countField(), count.total());
     response.put("model", counted.model().id());
     response.put("count_method", count.method().label());
     CountResponses.putErrorPct(response, count);
@@ -210,15 +194,19 @@ public final class CountCommand {
                 id, s.requests, s.tokens, (double) s.tokens / s.requests, s.methods));
   }
 
-  private void error(ErrorCode code, String message, Map<String, Object> details) {
+  /**
+   * An ErrorResponse line on stderr.
+   *
+   * @param label the input it is about ({@code file} or {@code file:line}), put before the message
+   */
+  private void error(String label, Rejection rejection) {
     failed = true;
-    ObjectNode root = MAPPER.createObjectNode();
-    ObjectNode error = root.putObject("error");
-    error.put("code", code.code());
-    error.put("message", message);
-    error.set("details", MAPPER.valueToTree(details));
-    root.putObject("meta");
-    err.println(root);
+    Rejection shown =
+        label == null
+            ? rejection
+            : new Rejection(
+                rejection.code(), label + ": " + rejection.message(), rejection.details());
+    err.println(ErrorResponse.error(shown));
   }
 
   private static final class Summary {

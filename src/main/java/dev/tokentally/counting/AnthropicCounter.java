@@ -2,6 +2,7 @@ package dev.tokentally.counting;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokentally.counting.Tally.Part;
+import dev.tokentally.errors.RejectedException;
 import dev.tokentally.media.ImageSize;
 import dev.tokentally.media.PdfDocument;
 import dev.tokentally.models.AnthropicRules;
@@ -9,6 +10,8 @@ import dev.tokentally.models.ContentKind;
 import dev.tokentally.models.CountMethod;
 import dev.tokentally.models.ModelSpec;
 import dev.tokentally.models.Term;
+import dev.tokentally.request.BodyShapes;
+import dev.tokentally.request.LlmRequest;
 import java.util.Map;
 import java.util.Set;
 
@@ -44,7 +47,8 @@ final class AnthropicCounter {
     this.text = text;
   }
 
-  TokenCount count(JsonNode body, ModelSpec model) {
+  TokenCount count(LlmRequest request, ModelSpec model) {
+    JsonNode body = request.content();
     AnthropicRules rules = (AnthropicRules) model.rules();
     Tally tally = Tally.forModel(model, text);
     system(body.get("system"), tally);
@@ -85,13 +89,13 @@ final class AnthropicCounter {
       return;
     }
     if (!system.isArray()) {
-      throw new InvalidRequestException(
+      throw RejectedException.invalidAt(
           "$.system", "system must be a string or an array of text blocks");
     }
     for (int i = 0; i < system.size(); i++) {
       JsonNode block = system.get(i);
       if (!"text".equals(block.path("type").asText()) || !block.path("text").isTextual()) {
-        throw new InvalidRequestException(
+        throw RejectedException.invalidAt(
             "$.system[" + i + "]", "system blocks must be text blocks");
       }
       tally.text(Part.SYSTEM, block.get("text").asText());
@@ -113,7 +117,7 @@ final class AnthropicCounter {
       return;
     }
     if (!content.isArray()) {
-      throw new InvalidRequestException(path, "content must be a string or an array of blocks");
+      throw RejectedException.invalidAt(path, BodyShapes.CONTENT_SHAPE);
     }
     for (int i = 0; i < content.size(); i++) {
       block(content.get(i), path + "[" + i + "]", part, countThinking, rules, tally);
@@ -128,7 +132,7 @@ final class AnthropicCounter {
       AnthropicRules rules,
       Tally tally) {
     if (!block.isObject()) {
-      throw new InvalidRequestException(path, "content blocks must be objects");
+      throw RejectedException.invalidAt(path, "content blocks must be objects");
     }
     String type = block.path("type").asText("");
     switch (type) {
@@ -182,7 +186,7 @@ final class AnthropicCounter {
           tally.add(part, Term.TOOL_RESULT, 1);
           tally.json(part, block.path("content").toString());
         } else {
-          throw new InvalidRequestException(
+          throw RejectedException.invalidAt(
               path + ".type", "unknown content block type \"" + type + "\"");
         }
       }
@@ -206,7 +210,7 @@ final class AnthropicCounter {
         String declared = source.path("media_type").asText("");
         String actual = ImageSize.mediaType(data).orElseThrow();
         if (!declared.isEmpty() && !declared.equals(actual)) {
-          throw new InvalidRequestException(
+          throw RejectedException.invalidAt(
               path + ".media_type", "media_type is " + declared + " but the data is " + actual);
         }
         tally.fixed(
@@ -224,7 +228,7 @@ final class AnthropicCounter {
                 + " source: counted at the model's largest image size");
       }
       default ->
-          throw new InvalidRequestException(
+          throw RejectedException.invalidAt(
               path + ".type", "image source type must be base64, url or file");
     }
   }
@@ -260,7 +264,7 @@ final class AnthropicCounter {
                   + kind
                   + " source: its pages cannot be read locally and count 0");
       default ->
-          throw new InvalidRequestException(
+          throw RejectedException.invalidAt(
               sourcePath + ".type",
               "document source type must be base64, text, content, url or file");
     }
@@ -272,7 +276,7 @@ final class AnthropicCounter {
       return;
     }
     if (!tools.isArray()) {
-      throw new InvalidRequestException("$.tools", "tools must be an array");
+      throw RejectedException.invalidAt("$.tools", "tools must be an array");
     }
     tally.kind(ContentKind.TOOLS);
     String choiceType = choice == null ? "auto" : choice.path("type").asText("auto");
@@ -420,7 +424,7 @@ final class AnthropicCounter {
   private static String requiredText(JsonNode node, String field, String path) {
     JsonNode value = node.get(field);
     if (value == null || !value.isTextual()) {
-      throw new InvalidRequestException(path + "." + field, "\"" + field + "\" must be a string");
+      throw RejectedException.invalidAt(path + "." + field, "\"" + field + "\" must be a string");
     }
     return value.asText();
   }

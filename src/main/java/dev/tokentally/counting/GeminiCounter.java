@@ -2,6 +2,7 @@ package dev.tokentally.counting;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokentally.counting.Tally.Part;
+import dev.tokentally.errors.RejectedException;
 import dev.tokentally.media.ImageSize;
 import dev.tokentally.media.MediaDuration;
 import dev.tokentally.media.PdfDocument;
@@ -10,6 +11,7 @@ import dev.tokentally.models.CountMethod;
 import dev.tokentally.models.GeminiRules;
 import dev.tokentally.models.ModelSpec;
 import dev.tokentally.models.Term;
+import dev.tokentally.request.LlmRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,25 +34,20 @@ final class GeminiCounter {
    * @param countTokens whether the request is a countTokens call, answered with the vendor's
    *     countTokens accounting instead of generateContent's
    */
-  TokenCount count(JsonNode body, ModelSpec model, boolean countTokens) {
+  TokenCount count(LlmRequest request, ModelSpec model, boolean countTokens) {
     GeminiRules rules = (GeminiRules) model.rules();
     Tally tally = Tally.forModel(model, text);
-    JsonNode request = field(body, "generateContentRequest");
-    String prefix = "$";
-    if (request != null) {
-      prefix = "$.generateContentRequest";
-    } else {
-      request = body;
-    }
+    JsonNode inner = request.content();
+    String prefix = request.contentPath();
     String defaultResolution =
-        textOrNull(field(field(request, "generationConfig"), "mediaResolution"));
+        textOrNull(field(field(inner, "generationConfig"), "mediaResolution"));
     Context context = new Context(rules, defaultResolution, tally, false, new ArrayList<>());
 
-    JsonNode system = field(request, "systemInstruction");
+    JsonNode system = field(inner, "systemInstruction");
     if (system != null && !system.isNull()) {
       systemInstruction(system, prefix + ".systemInstruction", context);
     }
-    JsonNode contents = loneAsArray(field(request, "contents"));
+    JsonNode contents = loneAsArray(field(inner, "contents"));
     if (contents != null && contents.isArray()) {
       int turn = currentTurnStart(contents);
       for (int i = 0; i < contents.size(); i++) {
@@ -61,12 +58,12 @@ final class GeminiCounter {
             i >= turn ? context.inCurrentTurn() : context);
       }
     }
-    JsonNode input = field(request, "input");
+    JsonNode input = field(inner, "input");
     if (input != null) {
       interactionsInput(input, prefix + ".input", context);
     }
-    tools(field(request, "tools"), prefix + ".tools", context);
-    JsonNode config = field(request, "generationConfig");
+    tools(field(inner, "tools"), prefix + ".tools", context);
+    JsonNode config = field(inner, "generationConfig");
     // responseSchema is rendered into the prompt; responseJsonSchema is not: recorded counts do
     // not move with its size.
     JsonNode schema = field(config, "responseSchema");
@@ -74,7 +71,7 @@ final class GeminiCounter {
       tally.add(Part.SYSTEM, Term.STRUCTURED_OUTPUT, 1);
       tally.schema(schema.toString());
     }
-    if (field(request, "cachedContent") != null) {
+    if (field(inner, "cachedContent") != null) {
       tally.note(
           "cachedContent is not part of totalTokens; its size is reported by the vendor only");
     }
@@ -155,7 +152,7 @@ final class GeminiCounter {
 
   private void content(JsonNode content, String path, Part part, Context cx) {
     if (!content.isObject()) {
-      throw new InvalidRequestException(path, "each content must be an object");
+      throw RejectedException.invalidAt(path, "each content must be an object");
     }
     JsonNode role = content.get("role");
     if (role != null && !role.isNull()) {
@@ -164,7 +161,7 @@ final class GeminiCounter {
           && !name.equals("model")
           && !name.equals("function")
           && !name.equals("system")) {
-        throw new InvalidRequestException(
+        throw RejectedException.invalidAt(
             path + ".role", "role must be \"user\" or \"model\", got \"" + name + "\"");
       }
       cx.tally.add(Part.OVERHEAD, Term.ROLE, 1);
@@ -175,7 +172,7 @@ final class GeminiCounter {
     }
     parts = loneAsArray(parts);
     if (!parts.isArray()) {
-      throw new InvalidRequestException(path + ".parts", "parts must be an array or an object");
+      throw RejectedException.invalidAt(path + ".parts", "parts must be an array or an object");
     }
     boolean media = false;
     boolean textPart = false;
@@ -197,13 +194,13 @@ final class GeminiCounter {
 
   private Kind part(JsonNode part, String path, Part category, Context cx) {
     if (!part.isObject()) {
-      throw new InvalidRequestException(path, "each part must be an object");
+      throw RejectedException.invalidAt(path, "each part must be an object");
     }
     JsonNode signature = field(part, "thoughtSignature");
     JsonNode textNode = part.get("text");
     if (textNode != null) {
       if (!textNode.isTextual()) {
-        throw new InvalidRequestException(path + ".text", "text must be a string");
+        throw RejectedException.invalidAt(path + ".text", "text must be a string");
       }
       boolean thought = part.path("thought").asBoolean(false);
       cx.tally.text(thought ? Part.THINKING : category, textNode.asText());
@@ -260,7 +257,7 @@ final class GeminiCounter {
     if (signature != null) {
       return Kind.OTHER;
     }
-    throw new InvalidRequestException(
+    throw RejectedException.invalidAt(
         path,
         "part has no text, inlineData, fileData, functionCall, functionResponse, executableCode or codeExecutionResult");
   }
@@ -270,7 +267,7 @@ final class GeminiCounter {
     String mime = mime(inline, path);
     JsonNode dataNode = inline.get("data");
     if (dataNode == null || !dataNode.isTextual()) {
-      throw new InvalidRequestException(path + ".data", "data must be a base64 string");
+      throw RejectedException.invalidAt(path + ".data", "data must be a base64 string");
     }
     byte[] data = RequestMedia.decodeEitherAlphabet(dataNode.asText(), path + ".data");
     if (mime.startsWith("image/")) {
@@ -305,7 +302,7 @@ final class GeminiCounter {
     } else if (mime.startsWith("text/") || mime.equals("application/json")) {
       cx.tally.text(Part.DOCUMENTS, new String(data, java.nio.charset.StandardCharsets.UTF_8));
     } else {
-      throw new InvalidRequestException(path + ".mimeType", "unsupported mimeType " + mime);
+      throw RejectedException.invalidAt(path + ".mimeType", "unsupported mimeType " + mime);
     }
   }
 
@@ -330,7 +327,7 @@ final class GeminiCounter {
       return;
     }
     if (!input.isArray()) {
-      throw new InvalidRequestException(path, "input must be a string or an array");
+      throw RejectedException.invalidAt(path, "input must be a string or an array");
     }
     for (int i = 0; i < input.size(); i++) {
       JsonNode item = input.get(i);
@@ -449,7 +446,7 @@ final class GeminiCounter {
   private static String mime(JsonNode node, String path) {
     JsonNode mime = field(node, "mimeType");
     if (mime == null || !mime.isTextual()) {
-      throw new InvalidRequestException(path + ".mimeType", "mimeType must be a string");
+      throw RejectedException.invalidAt(path + ".mimeType", "mimeType must be a string");
     }
     return mime.asText().toLowerCase(Locale.ROOT);
   }

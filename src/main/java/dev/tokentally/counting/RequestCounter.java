@@ -1,18 +1,20 @@
 package dev.tokentally.counting;
 
 import dev.tokentally.errors.ErrorCode;
+import dev.tokentally.errors.RejectedException;
+import dev.tokentally.errors.Rejection;
 import dev.tokentally.models.ModelRegistry;
 import dev.tokentally.models.ModelSpec;
 import dev.tokentally.request.Api;
 import dev.tokentally.request.Endpoint;
 import dev.tokentally.request.LlmRequest;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Counts the input tokens of a parsed request the way its vendor does: resolves the model in the
  * registry, then applies that family's rules. One instance serves every stream thread and the HTTP
- * endpoints, so all of them share the vocabularies and the block-count cache.
+ * endpoints, so all of them share the vocabularies and the block-count cache. Callers reach it
+ * through {@link RequestCounting}, which parses first.
  */
 public final class RequestCounter {
   private final ModelRegistry registry;
@@ -31,6 +33,14 @@ public final class RequestCounter {
                 new GeminiCounter(new TextCounter(t -> Tokenizers.gemma3().count(t), 2, cache)),
             "gemini1",
                 new GeminiCounter(new TextCounter(t -> Tokenizers.gemini1().count(t), 3, cache)));
+  }
+
+  /** The counter of a configuration: the stream, the HTTP endpoints and {@code count} share it. */
+  public static RequestCounter of(CountingSettings settings) {
+    return new RequestCounter(
+            ModelRegistry.load(settings.modelsFile(), settings.fallbackModels()),
+            new BlockCountCache(settings.cacheBlocks()))
+        .warmUp();
   }
 
   /** The shipped registry with a 64k-block cache, no user models and no fallbacks; for tests. */
@@ -55,42 +65,34 @@ public final class RequestCounter {
     return cache;
   }
 
-  public CountResult count(LlmRequest request) {
-    return count(request, null);
-  }
-
   /**
-   * @param modelOverride model to use when the body names none (a header, a URL path, {@code
-   *     --model}); the body's own model wins
+   * The count of a request for the model it names.
+   *
+   * @throws RejectedException when it names no model, an unknown one, or a part is malformed
    */
-  public CountResult count(LlmRequest request, String modelOverride) {
-    String requested = request.model() != null ? request.model() : modelOverride;
+  CountOutcome.Counted count(LlmRequest request) {
+    String requested = request.model();
     String vendor = request.api().vendor();
     if (requested == null) {
-      return new CountResult.Refused(
-          ErrorCode.INVALID_REQUEST,
-          "no model: the body names none and none was given with the record",
-          Map.of("path", "$.model"));
+      throw RejectedException.invalidAt(
+          "$.model", "no model: the body names none and none was given with the record");
     }
-    Optional<ModelSpec> model = registry.resolve(requested, vendor);
-    if (model.isEmpty()) {
-      return new CountResult.Refused(
-          ErrorCode.UNKNOWN_MODEL,
-          "model \"" + requested + "\" is not a known " + vendor + " model",
-          Map.of("model", requested));
-    }
-    ModelSpec spec = model.get();
-    try {
-      TokenCount count =
-          request.api() == Api.ANTHROPIC_MESSAGES
-              ? anthropic.count(request.body(), spec)
-              : gemini
-                  .get(spec.rules().tokenizer())
-                  .count(request.body(), spec, request.endpoint() == Endpoint.COUNT_TOKENS);
-      return new CountResult.Counted(count, spec);
-    } catch (InvalidRequestException e) {
-      return new CountResult.Refused(
-          ErrorCode.INVALID_REQUEST, e.getMessage(), Map.of("path", e.path()));
-    }
+    ModelSpec spec =
+        registry
+            .resolve(requested, vendor)
+            .orElseThrow(
+                () ->
+                    new Rejection(
+                            ErrorCode.UNKNOWN_MODEL,
+                            "model \"" + requested + "\" is not a known " + vendor + " model",
+                            Map.of("model", requested))
+                        .exception());
+    TokenCount count =
+        request.api() == Api.ANTHROPIC_MESSAGES
+            ? anthropic.count(request, spec)
+            : gemini
+                .get(spec.rules().tokenizer())
+                .count(request, spec, request.endpoint() == Endpoint.COUNT_TOKENS);
+    return new CountOutcome.Counted(request, spec, count);
   }
 }

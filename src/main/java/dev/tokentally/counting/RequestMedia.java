@@ -1,5 +1,6 @@
 package dev.tokentally.counting;
 
+import dev.tokentally.errors.RejectedException;
 import dev.tokentally.media.ImageSize;
 import dev.tokentally.media.PdfDocument;
 import java.util.Base64;
@@ -14,7 +15,7 @@ final class RequestMedia {
   /** Standard-alphabet base64, as Anthropic takes it; line breaks and missing padding are fine. */
   static byte[] decode(String data, String path) {
     if (data.indexOf('-') >= 0 || data.indexOf('_') >= 0) {
-      throw new InvalidRequestException(
+      throw RejectedException.invalidAt(
           path, "data is not valid base64: it uses the URL-safe alphabet (- and _)");
     }
     return mime(data, path);
@@ -32,7 +33,7 @@ final class RequestMedia {
     try {
       return Base64.getMimeDecoder().decode(data);
     } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException(path, "data is not valid base64: " + e.getMessage());
+      throw RejectedException.invalidAt(path, "data is not valid base64: " + e.getMessage());
     }
   }
 
@@ -40,13 +41,13 @@ final class RequestMedia {
     return ImageSize.read(data)
         .orElseThrow(
             () ->
-                new InvalidRequestException(
+                RejectedException.invalidAt(
                     path, "image data is not a PNG, JPEG, GIF or WebP image"));
   }
 
   static PdfDocument pdf(byte[] data, String path) {
     return PdfDocument.read(data)
         .orElseThrow(
-            () -> new InvalidRequestException(path, "document data is not a PDF with pages"));
+            () -> RejectedException.invalidAt(path, "document data is not a PDF with pages"));
   }
 }

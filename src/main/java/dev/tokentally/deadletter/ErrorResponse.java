@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokentally.credentials.CredentialRedactor;
 import dev.tokentally.errors.ErrorCode;
+import dev.tokentally.errors.Rejection;
 import dev.tokentally.request.SourcePosition;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -15,13 +16,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * Builds the dead-letter value: the seeds' ErrorResponse {@code {"error":{code,message,details}}}
- * with a {@code meta} object that says where the record came from and keeps its original bytes, as
- * text when they are valid UTF-8 and as {@code payload_base64} otherwise, so nothing is lost.
+ * Builds the dead-letter value: the ErrorResponse {@code {"error":{code,message,details}}} with a
+ * {@code meta} object that says where the record came from and keeps its original bytes, as text
+ * when they are valid UTF-8 and as {@code payload_base64} otherwise, so nothing is lost.
  */
 public final class ErrorResponse {
   /** Header on every dead-letter record, so consumers can filter without parsing the value. */
@@ -36,13 +36,8 @@ public final class ErrorResponse {
    * @param payload the value to keep, credentials already blanked
    */
   public static byte[] build(
-      ErrorCode code,
-      String message,
-      Map<String, ?> details,
-      SourcePosition source,
-      RequestContext context,
-      byte[] payload) {
-    ObjectNode root = envelope(code, message, details, source, context);
+      Rejection rejection, SourcePosition source, RequestContext context, byte[] payload) {
+    ObjectNode root = envelope(rejection, source, context);
     putPayload((ObjectNode) root.get("meta"), payload);
     return bytes(root);
   }
@@ -55,14 +50,12 @@ public final class ErrorResponse {
    * Only the kept prefix is scanned for credentials; the rest is never read.
    */
   public static byte[] buildTruncated(
-      ErrorCode code,
-      String message,
-      Map<String, ?> details,
+      Rejection rejection,
       SourcePosition source,
       RequestContext context,
       byte[] original,
       int keepBytes) {
-    ObjectNode root = envelope(code, message, details, source, context);
+    ObjectNode root = envelope(rejection, source, context);
     ObjectNode meta = (ObjectNode) root.get("meta");
     if (original != null && original.length > keepBytes) {
       byte[] kept = Arrays.copyOf(original, utf8Boundary(original, keepBytes));
@@ -77,12 +70,8 @@ public final class ErrorResponse {
   }
 
   private static ObjectNode envelope(
-      ErrorCode code,
-      String message,
-      Map<String, ?> details,
-      SourcePosition source,
-      RequestContext context) {
-    ObjectNode root = error(code.code(), message, details);
+      Rejection rejection, SourcePosition source, RequestContext context) {
+    ObjectNode root = error(rejection);
     ObjectNode meta = (ObjectNode) root.get("meta");
     source.writeTo(meta);
     meta.put("model", context.model());
@@ -95,12 +84,12 @@ public final class ErrorResponse {
    * The bare envelope {@code {"error":{code,message,details},"meta":{}}}, for answers that are not
    * dead letters (the HTTP endpoints' errors); callers add to {@code meta}.
    */
-  public static ObjectNode error(String code, String message, Map<String, ?> details) {
+  public static ObjectNode error(Rejection rejection) {
     ObjectNode root = MAPPER.createObjectNode();
     ObjectNode error = root.putObject("error");
-    error.put("code", code);
-    error.put("message", message);
-    error.set("details", MAPPER.valueToTree(details));
+    error.put("code", rejection.code().code());
+    error.put("message", rejection.message());
+    error.set("details", MAPPER.valueToTree(rejection.details()));
     root.putObject("meta");
     return root;
   }

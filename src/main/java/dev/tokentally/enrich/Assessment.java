@@ -1,6 +1,7 @@
 package dev.tokentally.enrich;
 
 import dev.tokentally.errors.ErrorCode;
+import dev.tokentally.errors.Rejection;
 import dev.tokentally.usage.UsageEvent;
 
 /** What the per-request gates decided for one input record. */
@@ -16,6 +17,11 @@ public sealed interface Assessment {
    * @param vendor the vendor of the requested API or model, or null when the record did not parse
    * @param inputTokens the count, when the request was counted before it was refused; else -1
    */
-  record Rejected(ErrorCode code, byte[] value, UsageEvent usage, String vendor, long inputTokens)
-      implements Assessment {}
+  record Rejected(
+      Rejection rejection, byte[] value, UsageEvent usage, String vendor, long inputTokens)
+      implements Assessment {
+    public ErrorCode code() {
+      return rejection.code();
+    }
+  }
 }

@@ -16,12 +16,4 @@ public record InboundRecord(
     String name,
     String spanId,
     String modelHeader,
-    SourcePosition source) {
-
-  /** The same record with the span id found in a captured request's headers. */
-  InboundRecord withSpan(String span) {
-    return span == null || span.equals(spanId)
-        ? this
-        : new InboundRecord(key, value, name, span, modelHeader, source);
-  }
-}
+    SourcePosition source) {}

@@ -3,32 +3,53 @@ package dev.tokentally.errors;
 import java.util.Locale;
 
 /**
- * The closed set of reasons a record goes to the dead-letter topic; README and {@code
- * topology/README.md} document each. The wire form is the lower-case name.
+ * The closed set of reasons tokentally refuses something. The first eight send a record to the
+ * dead-letter topic (and answer an HTTP request with the same code); {@link #NOT_FOUND} and {@link
+ * #UNAVAILABLE} are HTTP answers only. {@code topology/README.md} documents each, and a test checks
+ * that it does. The wire form is the lower-case name.
  */
 public enum ErrorCode {
   /** The value is empty, not UTF-8 JSON, nested too deep, or has trailing garbage. */
-  INVALID_JSON,
+  INVALID_JSON(400),
   /** Valid JSON that is not a well-formed Anthropic or Gemini request; details name the path. */
-  INVALID_REQUEST,
+  INVALID_REQUEST(400),
   /** The model is not in the registry and no fallback is configured for its vendor. */
-  UNKNOWN_MODEL,
+  UNKNOWN_MODEL(400),
   /** Input tokens, or input plus the requested output tokens, exceed the model's window. */
-  CONTEXT_WINDOW_EXCEEDED,
+  CONTEXT_WINDOW_EXCEEDED(400),
   /** Input tokens exceed a configured per-request cap (default, per model or per name). */
-  REQUEST_TOKEN_LIMIT_EXCEEDED,
+  REQUEST_TOKEN_LIMIT_EXCEEDED(400),
   /** Accepting the request would take its function name over a configured budget for the window. */
-  BUDGET_EXCEEDED,
-  /** The record value is larger than {@code tokentally.request.max.bytes}. */
-  PAYLOAD_TOO_LARGE,
+  BUDGET_EXCEEDED(400),
+  /** The record value or HTTP body is larger than its configured limit. */
+  PAYLOAD_TOO_LARGE(413),
   /** An unexpected exception while processing; the record is kept so it can be replayed. */
-  INTERNAL_ERROR;
+  INTERNAL_ERROR(500),
+  /** HTTP only: no endpoint at that method and path, or no such usage key. */
+  NOT_FOUND(404),
+  /** HTTP only: the answer needs state that is not queryable right now; retry shortly. */
+  UNAVAILABLE(503);
 
   private final String code = name().toLowerCase(Locale.ROOT);
+  private final int httpStatus;
+
+  ErrorCode(int httpStatus) {
+    this.httpStatus = httpStatus;
+  }
 
   /** The wire form, e.g. {@code invalid_json}. */
   public String code() {
     return code;
+  }
+
+  /** The status of an HTTP answer with this code. */
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  /** Whether records with this code can be on the dead-letter topic. */
+  public boolean deadLetter() {
+    return httpStatus != 404 && httpStatus != 503;
   }
 
   /** The code for a wire form, or null when it is not one of ours. */

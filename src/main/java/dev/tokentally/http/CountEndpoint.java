@@ -3,15 +3,13 @@ package dev.tokentally.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokentally.counting.BodyOrigin;
+import dev.tokentally.counting.CountOutcome;
 import dev.tokentally.counting.CountResponses;
-import dev.tokentally.counting.CountResult;
-import dev.tokentally.counting.RequestCounter;
+import dev.tokentally.counting.RequestCounting;
 import dev.tokentally.counting.TokenCount;
 import dev.tokentally.metrics.RequestMetrics;
 import dev.tokentally.request.Api;
-import dev.tokentally.request.LlmRequest;
-import dev.tokentally.request.ParseResult;
-import dev.tokentally.request.RequestParser;
 import dev.tokentally.request.RequestPath;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -32,15 +30,12 @@ final class CountEndpoint {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private final RequestParser parser;
-  private final RequestCounter counter;
+  private final RequestCounting counting;
   private final RequestBodies bodies;
   private final RequestMetrics metrics;
 
-  CountEndpoint(
-      RequestParser parser, RequestCounter counter, RequestBodies bodies, RequestMetrics metrics) {
-    this.parser = parser;
-    this.counter = counter;
+  CountEndpoint(RequestCounting counting, RequestBodies bodies, RequestMetrics metrics) {
+    this.counting = counting;
     this.bodies = bodies;
     this.metrics = metrics;
   }
@@ -53,17 +48,12 @@ final class CountEndpoint {
     }
     try (RequestBodies.Body body = bodies.read(ctx)) {
       long started = System.nanoTime();
-      ParseResult parsed = parser.parseRouted(route.get(), body.bytes());
-      if (parsed instanceof ParseResult.Invalid invalid) {
-        throw HttpFailure.badRequest(invalid.code().code(), invalid.message(), invalid.details());
-      }
-      LlmRequest request = ((ParseResult.Parsed) parsed).request();
-      CountResult result = counter.count(request);
+      CountOutcome outcome = counting.count(body.bytes(), new BodyOrigin.Route(route.get()));
       metrics.counted("http", System.nanoTime() - started);
-      if (result instanceof CountResult.Refused refused) {
-        throw HttpFailure.badRequest(refused.code().code(), refused.message(), refused.details());
+      if (outcome instanceof CountOutcome.Refused refused) {
+        throw refused.rejection().exception();
       }
-      CountResult.Counted counted = (CountResult.Counted) result;
+      CountOutcome.Counted counted = (CountOutcome.Counted) outcome;
       ctx.header(MODEL_HEADER, counted.model().id());
       ctx.header(METHOD_HEADER, counted.count().method().label());
       String errorPct = CountResponses.errorPctHeader(counted.count());
@@ -72,7 +62,7 @@ final class CountEndpoint {
       }
       ctx.contentType("application/json");
       ctx.result(
-          request.api() == Api.ANTHROPIC_MESSAGES
+          counted.request().api() == Api.ANTHROPIC_MESSAGES
               ? anthropic(counted.count()).toString()
               : gemini(counted.count()).toString());
     }

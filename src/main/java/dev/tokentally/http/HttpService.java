@@ -1,14 +1,16 @@
 package dev.tokentally.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tokentally.counting.RequestCounter;
+import dev.tokentally.counting.RequestCounting;
 import dev.tokentally.deadletter.ErrorResponse;
 import dev.tokentally.errors.ErrorCode;
+import dev.tokentally.errors.RejectedException;
+import dev.tokentally.errors.Rejection;
 import dev.tokentally.metrics.RequestMetrics;
-import dev.tokentally.request.RequestParser;
 import dev.tokentally.usage.LocalUsageStores;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -41,8 +43,7 @@ public final class HttpService implements AutoCloseable {
    */
   public static HttpService start(
       HttpSettings settings,
-      RequestParser parser,
-      RequestCounter counter,
+      RequestCounting counting,
       RequestMetrics metrics,
       UsageSource usage,
       BooleanSupplier ready,
@@ -51,7 +52,7 @@ public final class HttpService implements AutoCloseable {
     RequestBodies bodies =
         new RequestBodies(
             settings.maxBodyBytes(), Math.max(4 * settings.maxBodyBytes(), 256L << 20));
-    CountEndpoint count = new CountEndpoint(parser, counter, bodies, metrics);
+    CountEndpoint count = new CountEndpoint(counting, bodies, metrics);
     UsageEndpoints usageEndpoints =
         usage == null
             ? null
@@ -116,7 +117,7 @@ public final class HttpService implements AutoCloseable {
                     route("usage-internal", usageEndpoints::internal));
               }
               routes.post("/*", route("count", count::handle));
-              routes.exception(HttpFailure.class, (e, ctx) -> write(ctx, e));
+              routes.exception(RejectedException.class, (e, ctx) -> write(ctx, e.rejection()));
               routes.exception(
                   Exception.class,
                   (e, ctx) -> {
@@ -124,9 +125,8 @@ public final class HttpService implements AutoCloseable {
                     log.error("{} {} failed: {}", ctx.method(), ctx.path(), e.getClass().getName());
                     write(
                         ctx,
-                        new HttpFailure(
-                            500,
-                            ErrorCode.INTERNAL_ERROR.code(),
+                        new Rejection(
+                            ErrorCode.INTERNAL_ERROR,
                             "unexpected error; the request was not counted",
                             Map.of("exception", e.getClass().getName())));
                   });
@@ -134,7 +134,7 @@ public final class HttpService implements AutoCloseable {
                   404,
                   ctx -> {
                     if (ctx.attribute(ERROR_WRITTEN) == null) {
-                      write(ctx, notFound(ctx));
+                      write(ctx, notFound(ctx).rejection());
                     }
                   });
             });
@@ -142,36 +142,36 @@ public final class HttpService implements AutoCloseable {
     return new HttpService(app);
   }
 
-  private static io.javalin.http.Handler route(String name, io.javalin.http.Handler handler) {
+  private static Handler route(String name, Handler handler) {
     return ctx -> {
       ctx.attribute(ROUTE, name);
       handler.handle(ctx);
     };
   }
 
-  static HttpFailure notFound(Context ctx) {
-    return new HttpFailure(
-        404,
-        HttpFailure.NOT_FOUND,
-        "no endpoint " + ctx.method() + " " + ctx.path(),
-        Map.of(
-            "endpoints",
-            "POST /v1/messages/count_tokens, POST /v1beta/models/{model}:countTokens "
-                + "(also under /anthropic and /v3/compat), GET /usage/..., /health/live, "
-                + "/health/ready, /metrics"));
+  static RejectedException notFound(Context ctx) {
+    return new Rejection(
+            ErrorCode.NOT_FOUND,
+            "no endpoint " + ctx.method() + " " + ctx.path(),
+            Map.of(
+                "endpoints",
+                "POST /v1/messages/count_tokens, POST /v1beta/models/{model}:countTokens "
+                    + "(also under /anthropic, /google and /v3/compat), GET /usage/..., "
+                    + "/health/live, /health/ready, /metrics"))
+        .exception();
   }
 
-  private static void write(Context ctx, HttpFailure failure) {
-    ObjectNode root = ErrorResponse.error(failure.code(), failure.getMessage(), failure.details());
+  private static void write(Context ctx, Rejection failure) {
+    ObjectNode root = ErrorResponse.error(failure);
     ObjectNode meta = (ObjectNode) root.get("meta");
-    meta.put("status", failure.status());
+    meta.put("status", failure.httpStatus());
     meta.put("method", ctx.method().name());
     meta.put("path", ctx.path());
-    if (failure.status() == 503) {
+    if (failure.httpStatus() == 503) {
       ctx.header("Retry-After", "1");
     }
     ctx.attribute(ERROR_WRITTEN, true);
-    ctx.status(failure.status()).contentType("application/json").result(root.toString());
+    ctx.status(failure.httpStatus()).contentType("application/json").result(root.toString());
   }
 
   /** The bound port; differs from the configured one when that was 0. */

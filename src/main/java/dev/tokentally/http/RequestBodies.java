@@ -1,11 +1,14 @@
 package dev.tokentally.http;
 
 import dev.tokentally.errors.ErrorCode;
+import dev.tokentally.errors.RejectedException;
+import dev.tokentally.errors.Rejection;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +75,7 @@ final class RequestBodies {
         int needKiB = (int) ((total + 1023) / 1024) - heldKiB;
         if (needKiB > 0) {
           if (!inFlightKiB.tryAcquire(needKiB, 2, TimeUnit.SECONDS)) {
-            throw HttpFailure.unavailable(
+            throw Refusals.unavailable(
                 "too many large requests in flight; retry shortly (Retry-After)");
           }
           heldKiB += needKiB;
@@ -86,7 +89,7 @@ final class RequestBodies {
       throw new UncheckedIOException("cannot read the request body", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw HttpFailure.unavailable("interrupted while waiting to read the request body");
+      throw Refusals.unavailable("interrupted while waiting to read the request body");
     } finally {
       if (heldKiB > 0) {
         inFlightKiB.release(heldKiB);
@@ -94,11 +97,14 @@ final class RequestBodies {
     }
   }
 
-  private HttpFailure tooLarge(long bytes) {
-    return new HttpFailure(
-        413,
-        ErrorCode.PAYLOAD_TOO_LARGE.code(),
-        "request body is larger than the limit of " + maxBytes + " bytes",
-        Map.of("bytes_at_least", bytes, "max_bytes", maxBytes));
+  private RejectedException tooLarge(long bytes) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("bytes_at_least", bytes);
+    details.put("max_bytes", maxBytes);
+    return new Rejection(
+            ErrorCode.PAYLOAD_TOO_LARGE,
+            "request body is larger than the limit of " + maxBytes + " bytes",
+            details)
+        .exception();
   }
 }

@@ -3,6 +3,7 @@ package dev.tokentally.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokentally.errors.RejectedException;
 import dev.tokentally.usage.LocalUsageStores;
 import dev.tokentally.usage.UsageQuery;
 import dev.tokentally.usage.UsageRow;
@@ -77,7 +78,7 @@ final class UsageCluster {
   Result answer(UsageQuery q) {
     KafkaStreams.State state = streams.state();
     if (state != KafkaStreams.State.RUNNING) {
-      throw HttpFailure.unavailable(
+      throw Refusals.unavailable(
           "usage stores answer while Kafka Streams is RUNNING; it is " + state + ", retry shortly");
     }
     if (self == null) {
@@ -88,7 +89,7 @@ final class UsageCluster {
       KeyQueryMetadata owner =
           streams.queryMetadataForKey(q.storeName(), q.key(), Serdes.String().serializer());
       if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
-        throw HttpFailure.unavailable("no instance holds " + q.storeName() + " yet; retry shortly");
+        throw Refusals.unavailable("no instance holds " + q.storeName() + " yet; retry shortly");
       }
       plan.put(owner.activeHost(), Set.of(owner.partition()));
     } else {
@@ -104,7 +105,7 @@ final class UsageCluster {
         }
       }
       if (plan.isEmpty()) {
-        throw HttpFailure.unavailable("no instance holds " + q.storeName() + " yet; retry shortly");
+        throw Refusals.unavailable("no instance holds " + q.storeName() + " yet; retry shortly");
       }
     }
     return gather(q, plan);
@@ -144,16 +145,16 @@ final class UsageCluster {
         answer = entry.getValue().join();
       } catch (CompletionException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
-        throw cause instanceof HttpFailure f
+        throw cause instanceof RejectedException f
             ? f
-            : HttpFailure.unavailable(
+            : Refusals.unavailable(
                 "instance " + label(entry.getKey()) + " did not answer: " + cause.getMessage());
       }
       collect(answer, entry.getKey(), records, seen);
       answeredBy.add(label(entry.getKey()));
     }
     if (!seen.equals(requested)) {
-      throw HttpFailure.unavailable(
+      throw Refusals.unavailable(
           "partitions " + requested + " were asked for but " + seen + " answered; retry shortly");
     }
     records.sort(ORDER);
@@ -164,7 +165,7 @@ final class UsageCluster {
       ObjectNode answer, HostInfo host, List<ObjectNode> records, Set<Integer> seen) {
     for (JsonNode p : answer.path("partitions")) {
       if (!seen.add(p.asInt())) {
-        throw HttpFailure.unavailable(
+        throw Refusals.unavailable(
             "partition " + p.asInt() + " answered twice (" + label(host) + "); retry shortly");
       }
     }
@@ -200,7 +201,7 @@ final class UsageCluster {
         .thenApply(
             response -> {
               if (response.statusCode() != 200) {
-                throw HttpFailure.unavailable(
+                throw Refusals.unavailable(
                     "instance "
                         + label(host)
                         + " answered "
@@ -211,7 +212,7 @@ final class UsageCluster {
               try {
                 return (ObjectNode) MAPPER.readTree(response.body());
               } catch (IOException e) {
-                throw HttpFailure.unavailable(
+                throw Refusals.unavailable(
                     "instance " + label(host) + " sent unreadable JSON: " + e.getMessage());
               }
             });
@@ -226,7 +227,7 @@ final class UsageCluster {
     try {
       return query.get();
     } catch (LocalUsageStores.Unavailable e) {
-      throw HttpFailure.unavailable(e.getMessage() + "; retry shortly");
+      throw Refusals.unavailable(e.getMessage() + "; retry shortly");
     }
   }
 

@@ -3,7 +3,7 @@ package dev.tokentally.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokentally.config.Durations;
-import dev.tokentally.errors.ErrorCode;
+import dev.tokentally.errors.RejectedException;
 import dev.tokentally.usage.UsageDimension;
 import dev.tokentally.usage.UsageQuery;
 import dev.tokentally.usage.UsageQuery.Selector;
@@ -16,7 +16,6 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -76,8 +75,7 @@ final class UsageEndpoints {
               .map(Integer::parseInt)
               .collect(Collectors.toCollection(TreeSet::new));
     } catch (RuntimeException e) {
-      throw HttpFailure.badRequest(
-          ErrorCode.INVALID_REQUEST.code(), "malformed internal usage query", Map.of());
+      throw Refusals.invalid("malformed internal usage query");
     }
     UsageQuery q = query(ctx, dimension, selector, ctx.queryParam("key"));
     ctx.contentType("application/json");
@@ -123,7 +121,7 @@ final class UsageEndpoints {
     }
   }
 
-  private static HttpFailure invalid(String message) {
-    return HttpFailure.badRequest(ErrorCode.INVALID_REQUEST.code(), message, Map.of());
+  private static RejectedException invalid(String message) {
+    return Refusals.invalid(message);
   }
 }

@@ -4,6 +4,7 @@ import dev.tokentally.config.Durations;
 import dev.tokentally.deadletter.ErrorResponse;
 import dev.tokentally.enrich.CountedRequest;
 import dev.tokentally.errors.ErrorCode;
+import dev.tokentally.errors.Rejection;
 import dev.tokentally.limits.Budget;
 import dev.tokentally.limits.Limits;
 import java.time.Duration;
@@ -92,8 +93,8 @@ public final class BudgetCheckProcessor
     details.put("window_start", Instant.ofEpochMilli(windowStart).toString());
     details.put("used_tokens", spent);
     details.put("input_tokens", request.inputTokens());
-    byte[] deadLetter =
-        ErrorResponse.build(
+    Rejection rejection =
+        new Rejection(
             ErrorCode.BUDGET_EXCEEDED,
             "\""
                 + request.name()
@@ -105,7 +106,10 @@ public final class BudgetCheckProcessor
                 + Durations.label(budget.window())
                 + "; this request needs "
                 + request.inputTokens(),
-            details,
+            details);
+    byte[] deadLetter =
+        ErrorResponse.build(
+            rejection,
             request.source(),
             new ErrorResponse.RequestContext(
                 request.modelRequested(), request.name(), request.spanId()),

@@ -5,6 +5,7 @@ import dev.tokentally.deadletter.ErrorResponse;
 import dev.tokentally.enrich.CountedRequest;
 import dev.tokentally.enrich.CountedRequestSerde;
 import dev.tokentally.errors.ErrorCode;
+import dev.tokentally.errors.Rejection;
 import dev.tokentally.metrics.RequestMetrics;
 import dev.tokentally.request.SourcePosition;
 import java.util.List;
@@ -99,9 +100,11 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
         deadLetterTopic);
     byte[] value =
         ErrorResponse.build(
-            ErrorCode.INTERNAL_ERROR,
-            "unexpected error while processing the record; it can be replayed from the payload",
-            Map.of("exception", e.getClass().getName(), "processor", context.processorNodeId()),
+            new Rejection(
+                ErrorCode.INTERNAL_ERROR,
+                "unexpected error while processing the record; it can be replayed from the payload",
+                Map.of(
+                    "exception", e.getClass().getName(), "processor", context.processorNodeId())),
             source,
             ErrorResponse.RequestContext.UNKNOWN,
             payload);

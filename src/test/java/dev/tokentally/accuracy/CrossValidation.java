@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokentally.counting.BlockCountCache;
-import dev.tokentally.counting.CountResult;
+import dev.tokentally.counting.CountOutcome;
 import dev.tokentally.counting.RequestCounter;
 import dev.tokentally.counting.TokenCount;
 import dev.tokentally.models.ContentKind;
@@ -110,8 +110,8 @@ final class CrossValidation {
     RequestCounter shipped = RequestCounter.withDefaults();
     this.cases = new ArrayList<>();
     for (RecordedCase c : corpus) {
-      CountResult result = c.count(shipped);
-      if (result instanceof CountResult.Counted counted) {
+      CountOutcome result = c.count(shipped);
+      if (result instanceof CountOutcome.Counted counted) {
         TokenCount count = counted.count();
         cases.add(
             new Counted(
@@ -207,8 +207,8 @@ final class CrossValidation {
               cases.stream().filter(c -> !foldOf.apply(c).equals(fold)).toList();
           RequestCounter counter = counter(fit(training));
           for (Counted c : members) {
-            CountResult result = c.recorded().count(counter);
-            out.add(new Prediction(c, ((CountResult.Counted) result).count().total()));
+            CountOutcome result = c.recorded().count(counter);
+            out.add(new Prediction(c, ((CountOutcome.Counted) result).count().total()));
           }
         });
     return out;

@@ -3,11 +3,11 @@ package dev.tokentally.accuracy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tokentally.counting.CountResult;
+import dev.tokentally.counting.BodyOrigin;
+import dev.tokentally.counting.CountOutcome;
 import dev.tokentally.counting.RequestCounter;
-import dev.tokentally.request.Api;
+import dev.tokentally.counting.RequestCounting;
 import dev.tokentally.request.Endpoint;
-import dev.tokentally.request.ParseResult;
 import dev.tokentally.request.RequestParser;
 import dev.tokentally.request.RequestPath;
 import java.io.IOException;
@@ -82,30 +82,23 @@ record RecordedCase(
     return endpoint.equals("count_tokens") || endpoint.equals("countTokens");
   }
 
-  /** Counts the request through the same parser and counter as the stream and HTTP. */
-  CountResult count(RequestCounter counter) {
+  /** Counts the request through the same entry point as the stream and HTTP. */
+  CountOutcome count(RequestCounter counter) {
     ObjectNode body = request.deepCopy();
-    Api api = vendor.equals("anthropic") ? Api.ANTHROPIC_MESSAGES : Api.GEMINI_GENERATE_CONTENT;
     byte[] bytes;
     try {
       bytes = MAPPER.writeValueAsBytes(body);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    ParseResult parsed =
+    boolean anthropic = vendor.equals("anthropic");
+    BodyOrigin origin =
         countTokens()
-            ? new RequestParser()
-                .parseRouted(
-                    new RequestPath.Route(
-                        api == Api.ANTHROPIC_MESSAGES
-                            ? Endpoint.MESSAGES_COUNT_TOKENS
-                            : Endpoint.COUNT_TOKENS,
-                        api == Api.ANTHROPIC_MESSAGES ? null : model),
-                    bytes)
-            : new RequestParser().parse(bytes, api, model);
-    if (parsed instanceof ParseResult.Invalid invalid) {
-      return new CountResult.Refused(invalid.code(), invalid.message(), invalid.details());
-    }
-    return counter.count(((ParseResult.Parsed) parsed).request(), model);
+            ? new BodyOrigin.Route(
+                new RequestPath.Route(
+                    anthropic ? Endpoint.MESSAGES_COUNT_TOKENS : Endpoint.COUNT_TOKENS,
+                    anthropic ? null : model))
+            : new BodyOrigin.Record(model);
+    return new RequestCounting(new RequestParser(), counter).count(bytes, origin);
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tokentally.counting.RequestCounter;
+import dev.tokentally.counting.RequestCounting;
 import dev.tokentally.counting.Tokenizers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -42,7 +42,7 @@ class CountCommandTest {
     int exit =
         CountCommand.run(
             List.of(args),
-            RequestCounter.withDefaults(),
+            RequestCounting.withDefaults(),
             new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),

@@ -1,13 +1,10 @@
 package dev.tokentally.bench;
 
-import dev.tokentally.counting.BlockCountCache;
-import dev.tokentally.counting.RequestCounter;
+import dev.tokentally.app.ConfigLoader;
+import dev.tokentally.app.Wiring;
 import dev.tokentally.enrich.Assessment;
 import dev.tokentally.enrich.InboundRecord;
 import dev.tokentally.enrich.RequestAssessor;
-import dev.tokentally.limits.Limits;
-import dev.tokentally.models.ModelRegistry;
-import dev.tokentally.request.RequestParser;
 import dev.tokentally.request.SourcePosition;
 import dev.tokentally.testing.ChildApp;
 import dev.tokentally.testing.FreePort;
@@ -148,11 +145,12 @@ public final class EndToEndBenchmark {
   // ---------------------------------------------------------------------------------------------
   // In-process: the same records, parsed and counted as the topology does, on the same threads.
 
+  /** The production assessor with the default settings but the block-count cache given. */
   private static RequestAssessor assessor(int cacheBlocks) {
-    RequestCounter counter =
-        new RequestCounter(ModelRegistry.load(null, Map.of()), new BlockCountCache(cacheBlocks))
-            .warmUp();
-    return new RequestAssessor(new RequestParser(), counter, Limits.NONE, 8 << 20);
+    return Wiring.of(
+            ConfigLoader.load(
+                null, Map.of("TOKENTALLY_COUNT_CACHE_BLOCKS", String.valueOf(cacheBlocks))))
+        .assessor();
   }
 
   private static InboundRecord inbound(BenchWorkload.Request r, int i) {
@@ -221,8 +219,8 @@ public final class EndToEndBenchmark {
     RequestAssessor off = assessor(0);
     double rateOn = assessAll(on, chats, with);
     double rateOff = assessAll(off, chats, without);
-    long charsOn = on.counter().cache().stats().charsTokenized();
-    long charsOff = off.counter().cache().stats().charsTokenized();
+    long charsOn = on.counting().counter().cache().stats().charsTokenized();
+    long charsOff = off.counting().counter().cache().stats().charsTokenized();
     boolean identical = Arrays.equals(with, without);
     String line =
         String.format(

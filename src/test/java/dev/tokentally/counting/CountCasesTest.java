@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokentally.request.Endpoint;
-import dev.tokentally.request.ParseResult;
 import dev.tokentally.request.RequestParser;
 import dev.tokentally.request.RequestPath;
 import java.io.IOException;
@@ -136,18 +135,17 @@ class CountCasesTest {
       request.put("model", model);
     }
     // Every published pair is a count endpoint's answer, so count it as that endpoint would.
-    ParseResult parsed =
-        new RequestParser()
-            .parseRouted(
-                vendor.equals("gemini")
-                    ? new RequestPath.Route(Endpoint.COUNT_TOKENS, model)
-                    : new RequestPath.Route(Endpoint.MESSAGES_COUNT_TOKENS, null),
-                MAPPER.writeValueAsBytes(request));
-    assertThat(parsed).as(id).isInstanceOf(ParseResult.Parsed.class);
-    CountResult result = counter.count(((ParseResult.Parsed) parsed).request(), model);
-    assertThat(result).as(id + ": " + result).isInstanceOf(CountResult.Counted.class);
+    CountOutcome result =
+        new RequestCounting(new RequestParser(), counter)
+            .count(
+                MAPPER.writeValueAsBytes(request),
+                new BodyOrigin.Route(
+                    vendor.equals("gemini")
+                        ? new RequestPath.Route(Endpoint.COUNT_TOKENS, model)
+                        : new RequestPath.Route(Endpoint.MESSAGES_COUNT_TOKENS, null)));
+    assertThat(result).as(id + ": " + result).isInstanceOf(CountOutcome.Counted.class);
     return new Outcome(
-        id, vendor, model, kind, expected, ((CountResult.Counted) result).count().total(), null);
+        id, vendor, model, kind, expected, ((CountOutcome.Counted) result).count().total(), null);
   }
 
   private static String kind(JsonNode request) {

@@ -7,9 +7,9 @@ import dev.tokentally.errors.ErrorCode;
 import dev.tokentally.models.CountMethod;
 import dev.tokentally.models.ModelRegistry;
 import dev.tokentally.request.Endpoint;
-import dev.tokentally.request.ParseResult;
 import dev.tokentally.request.RequestParser;
 import dev.tokentally.request.RequestPath;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -22,29 +22,26 @@ class RequestCounterTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final RequestCounter COUNTER = RequestCounter.withDefaults();
 
-  private static CountResult result(RequestCounter counter, String json) {
-    ParseResult parsed =
-        new RequestParser().parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    assertThat(parsed).isInstanceOf(ParseResult.Parsed.class);
-    return counter.count(((ParseResult.Parsed) parsed).request(), null);
+  private static CountOutcome result(RequestCounter counter, String json) {
+    return new RequestCounting(new RequestParser(), counter)
+        .count(json.getBytes(StandardCharsets.UTF_8), new BodyOrigin.Record(null));
   }
 
   private static TokenCount count(String json) {
-    CountResult result = result(COUNTER, json);
-    assertThat(result).isInstanceOf(CountResult.Counted.class);
-    return ((CountResult.Counted) result).count();
+    CountOutcome result = result(COUNTER, json);
+    assertThat(result).isInstanceOf(CountOutcome.Counted.class);
+    return ((CountOutcome.Counted) result).count();
   }
 
   /** Counts a Gemini body as its countTokens call, the accounting published examples show. */
   private static TokenCount countTokens(String json) {
-    ParseResult parsed =
-        new RequestParser()
-            .parseRouted(
-                new RequestPath.Route(Endpoint.COUNT_TOKENS, null),
-                json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    CountResult result = COUNTER.count(((ParseResult.Parsed) parsed).request());
-    assertThat(result).isInstanceOf(CountResult.Counted.class);
-    return ((CountResult.Counted) result).count();
+    CountOutcome result =
+        new RequestCounting(new RequestParser(), COUNTER)
+            .count(
+                json.getBytes(StandardCharsets.UTF_8),
+                new BodyOrigin.Route(new RequestPath.Route(Endpoint.COUNT_TOKENS, null)));
+    assertThat(result).isInstanceOf(CountOutcome.Counted.class);
+    return ((CountOutcome.Counted) result).count();
   }
 
   private static String png(int w, int h) {
@@ -62,12 +59,13 @@ class RequestCounterTest {
     assertThat(variant.notes())
         .anyMatch(
             n -> n.contains("gemini-2.0-flash-thinking-exp-01-21") && n.contains("base model"));
-    CountResult unknown =
+    CountOutcome unknown =
         result(
             COUNTER,
             "{\"model\":\"gemini-9-ultra\",\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}");
-    assertThat(unknown).isInstanceOf(CountResult.Refused.class);
-    assertThat(((CountResult.Refused) unknown).code().code()).isEqualTo("unknown_model");
+    assertThat(unknown).isInstanceOf(CountOutcome.Refused.class);
+    assertThat(((CountOutcome.Refused) unknown).rejection().code().code())
+        .isEqualTo("unknown_model");
   }
 
   @Test
@@ -79,15 +77,15 @@ class RequestCounterTest {
         "{\"model\":\"gemini-2.5-flash\",\"contents\":[{\"parts\":[{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"%s\"}}]}]}";
     assertThat(count(gemini.formatted(urlSafe)).total())
         .isEqualTo(count(gemini.formatted(standard)).total());
-    CountResult anthropic =
+    CountOutcome anthropic =
         result(
             COUNTER,
             ("{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\","
                     + "\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"%s\"}}]}]}")
                 .formatted(urlSafe));
     assertThat(urlSafe).containsAnyOf("-", "_");
-    assertThat(anthropic).isInstanceOf(CountResult.Refused.class);
-    assertThat(((CountResult.Refused) anthropic).message()).contains("URL-safe");
+    assertThat(anthropic).isInstanceOf(CountOutcome.Refused.class);
+    assertThat(((CountOutcome.Refused) anthropic).rejection().message()).contains("URL-safe");
   }
 
   @Test
@@ -172,14 +170,14 @@ class RequestCounterTest {
 
   @Test
   void unknownModelIsRefusedNotCountedAsZero() {
-    CountResult result =
+    CountOutcome result =
         result(
             COUNTER,
             "{\"model\":\"claude-unknown-9\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
     assertThat(result)
         .isInstanceOfSatisfying(
-            CountResult.Refused.class,
-            r -> assertThat(r.code()).isEqualTo(ErrorCode.UNKNOWN_MODEL));
+            CountOutcome.Refused.class,
+            r -> assertThat(r.rejection().code()).isEqualTo(ErrorCode.UNKNOWN_MODEL));
   }
 
   @Test
@@ -188,13 +186,13 @@ class RequestCounterTest {
         new RequestCounter(
             ModelRegistry.load(null, Map.of("anthropic", "claude-sonnet-4-6")),
             BlockCountCache.disabled());
-    CountResult result =
+    CountOutcome result =
         result(
             counter,
             "{\"model\":\"claude-next\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
     assertThat(result)
         .isInstanceOfSatisfying(
-            CountResult.Counted.class,
+            CountOutcome.Counted.class,
             c -> {
               assertThat(c.model().id()).isEqualTo("claude-next");
               assertThat(c.model().estimate()).isTrue();
@@ -283,18 +281,19 @@ class RequestCounterTest {
 
   @Test
   void dataThatIsNotWhatItClaimsIsRefusedWithItsPath() {
-    CountResult notImage =
+    CountOutcome notImage =
         result(
             COUNTER,
             "{\"model\":\"claude-sonnet-4-6\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"aGVsbG8gd29ybGQgaGVsbG8gd29ybGQgaGVsbG8gd29ybGQgaGVsbG8gd29ybGQ=\"}}]}]}");
     assertThat(notImage)
         .isInstanceOfSatisfying(
-            CountResult.Refused.class,
+            CountOutcome.Refused.class,
             r -> {
-              assertThat(r.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
-              assertThat(r.details()).containsEntry("path", "$.messages[0].content[0].source.data");
+              assertThat(r.rejection().code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+              assertThat(r.rejection().details())
+                  .containsEntry("path", "$.messages[0].content[0].source.data");
             });
-    CountResult lying =
+    CountOutcome lying =
         result(
             COUNTER,
             "{\"model\":\"claude-sonnet-4-6\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/jpeg\",\"data\":\""
@@ -302,15 +301,18 @@ class RequestCounterTest {
                 + "\"}}]}]}");
     assertThat(lying)
         .isInstanceOfSatisfying(
-            CountResult.Refused.class, r -> assertThat(r.message()).contains("image/png"));
-    CountResult unknownBlock =
+            CountOutcome.Refused.class,
+            r -> assertThat(r.rejection().message()).contains("image/png"));
+    CountOutcome unknownBlock =
         result(
             COUNTER,
             "{\"model\":\"claude-sonnet-4-6\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"hologram\"}]}]}");
     assertThat(unknownBlock)
         .isInstanceOfSatisfying(
-            CountResult.Refused.class,
-            r -> assertThat(r.details()).containsEntry("path", "$.messages[0].content[0].type"));
+            CountOutcome.Refused.class,
+            r ->
+                assertThat(r.rejection().details())
+                    .containsEntry("path", "$.messages[0].content[0].type"));
   }
 
   @Test
@@ -382,8 +384,8 @@ class RequestCounterTest {
             + system
             + "\",\"messages\":[{\"role\":\"user\",\"content\":\"turn %d\"}]}";
     for (int i = 0; i < 5; i++) {
-      assertThat(((CountResult.Counted) result(cached, body.formatted(i))).count())
-          .isEqualTo(((CountResult.Counted) result(uncached, body.formatted(i))).count());
+      assertThat(((CountOutcome.Counted) result(cached, body.formatted(i))).count())
+          .isEqualTo(((CountOutcome.Counted) result(uncached, body.formatted(i))).count());
     }
     assertThat(cached.cache().stats().hits()).isEqualTo(4);
     assertThat(cached.cache().stats().charsSkipped()).isEqualTo(4L * system.length());

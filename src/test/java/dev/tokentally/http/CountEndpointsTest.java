@@ -18,11 +18,12 @@ import com.google.genai.types.Content;
 import com.google.genai.types.CountTokensResponse;
 import com.google.genai.types.HttpOptions;
 import com.google.genai.types.Part;
-import dev.tokentally.counting.RequestCounter;
+import dev.tokentally.counting.BodyOrigin;
+import dev.tokentally.counting.CountOutcome;
+import dev.tokentally.counting.RequestCounting;
 import dev.tokentally.counting.SyntheticPng;
 import dev.tokentally.metrics.LabelValues;
 import dev.tokentally.metrics.RequestMetrics;
-import dev.tokentally.request.RequestParser;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -51,19 +52,18 @@ class CountEndpointsTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static PrometheusMeterRegistry registry;
-  private static RequestCounter counter;
+  private static RequestCounting counting;
   private static HttpService server;
   private static String base;
 
   @BeforeAll
   static void start() {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    counter = RequestCounter.withDefaults();
+    counting = RequestCounting.withDefaults();
     server =
         HttpService.start(
             new HttpSettings(0, MAX_BODY, 8),
-            new RequestParser(),
-            counter,
+            counting,
             new RequestMetrics(registry, List.of(), new LabelValues(List.of(), 10, 64)),
             null,
             () -> true,
@@ -196,10 +196,9 @@ class CountEndpointsTest {
 
   /** The count the stream would put on an enriched record for this body. */
   private static long streamCount(String body) {
-    var parsed = new RequestParser().parse(body.getBytes(StandardCharsets.UTF_8));
     var counted =
-        (dev.tokentally.counting.CountResult.Counted)
-            counter.count(((dev.tokentally.request.ParseResult.Parsed) parsed).request());
+        (CountOutcome.Counted)
+            counting.count(body.getBytes(StandardCharsets.UTF_8), new BodyOrigin.Record(null));
     return counted.count().total();
   }
 

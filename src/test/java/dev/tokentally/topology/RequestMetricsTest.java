@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokentally.metrics.LabelValues;
-import dev.tokentally.metrics.RequestMetrics;
-import dev.tokentally.models.ModelSpec;
 import dev.tokentally.testing.PrometheusText;
 import dev.tokentally.testing.PrometheusText.Sample;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -32,18 +30,21 @@ class RequestMetricsTest {
   @Test
   void metersAgreeWithTheOutputsAndKeepNameLabelsBounded() throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    RequestMetrics metrics =
-        new RequestMetrics(
-            registry,
-            TopologyFixture.assessor().counter().registry().models().stream()
-                .map(ModelSpec::id)
-                .toList(),
-            new LabelValues(List.of("vip"), MAX_NAMES, MAX_CHARS));
     Instant t = Instant.parse("2026-11-22T10:00:00Z");
     long acceptedTokens = 0;
     int deadLetters = 0;
     try (TopologyHarness h =
-        new TopologyHarness(Map.of("TOKENTALLY_LIMITS_REQUEST_MAX_TOKENS", "1000"), metrics)) {
+        new TopologyHarness(
+            Map.of(
+                "TOKENTALLY_LIMITS_REQUEST_MAX_TOKENS",
+                "1000",
+                "TOKENTALLY_METRICS_NAMES_ALLOW",
+                "vip",
+                "TOKENTALLY_METRICS_NAMES_MAX",
+                String.valueOf(MAX_NAMES),
+                "TOKENTALLY_METRICS_LABEL_MAX_CHARS",
+                String.valueOf(MAX_CHARS)),
+            registry)) {
       for (int i = 0; i < 200; i++) {
         h.pipe("k" + i, CLAUDE.formatted(i), t, "X-Opper-Name", "generated-" + i);
       }

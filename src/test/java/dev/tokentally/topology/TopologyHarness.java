@@ -3,11 +3,10 @@ package dev.tokentally.topology;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokentally.app.AppConfig;
 import dev.tokentally.app.ConfigLoader;
-import dev.tokentally.app.StreamsProperties;
-import dev.tokentally.enrich.RequestAssessor;
-import dev.tokentally.metrics.RequestMetrics;
-import dev.tokentally.request.RequestParser;
+import dev.tokentally.app.Wiring;
 import dev.tokentally.testing.RecordSchemas;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,23 +33,17 @@ final class TopologyHarness implements AutoCloseable {
   private final Map<String, TestOutputTopic<byte[], byte[]>> usage;
 
   TopologyHarness(Map<String, String> env) {
-    this(env, RequestMetrics.discarding());
+    this(env, new SimpleMeterRegistry());
   }
 
-  TopologyHarness(Map<String, String> env, RequestMetrics metrics) {
+  /**
+   * @param registry where the application's meters go, for tests that read them
+   */
+  TopologyHarness(Map<String, String> env, MeterRegistry registry) {
     config = ConfigLoader.load(null, env);
-    var props = StreamsProperties.of(config, "unused:9092");
-    props.put(RequestMetrics.CONFIG_KEY, metrics);
-    RequestAssessor assessor =
-        new RequestAssessor(
-            new RequestParser(),
-            TopologyFixture.assessor().counter(),
-            config.limits(),
-            config.requestMaxBytes());
-    driver =
-        new TopologyTestDriver(
-            TokentallyTopology.build(config.topics(), config.usage(), assessor, metrics, props),
-            props);
+    Wiring wiring = TopologyFixture.wiring(config, registry);
+    var props = wiring.streamsProperties("unused:9092");
+    driver = new TopologyTestDriver(wiring.topology(props), props);
     var topics = config.topics();
     requests =
         driver.createInputTopic(
