@@ -1,7 +1,6 @@
 package dev.tokentally.app;
 
 import dev.tokentally.broker.BrokerSettings;
-import dev.tokentally.config.ConfigException;
 import dev.tokentally.counting.CountingSettings;
 import dev.tokentally.credentials.Secrets;
 import dev.tokentally.http.HttpSettings;
@@ -46,9 +45,6 @@ public record AppConfig(
 
   public AppConfig {
     kafka = Map.copyOf(kafka);
-    if (shutdownTimeout.isNegative()) {
-      throw new ConfigException("tokentally.shutdown.timeout.ms must not be negative");
-    }
   }
 
   /** True when the user named a Kafka cluster; otherwise the embedded broker is started. */
