@@ -1,8 +1,5 @@
 package dev.tokentally.models;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,12 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -49,30 +50,24 @@ public final class ModelRegistry {
    *     whose rules count unknown models of that vendor, labelled as estimates
    */
   public static ModelRegistry load(Path userFile, Map<String, String> fallbackModels) {
-    ObjectMapper mapper = new ObjectMapper();
-    Map<String, JsonNode> families = new LinkedHashMap<>();
-    Map<String, JsonNode> models = new LinkedHashMap<>();
+    Map<String, RegistryFile.Family> families = new LinkedHashMap<>();
+    Map<String, RegistryFile.Model> models = new LinkedHashMap<>();
     try (InputStream in = ModelRegistry.class.getResourceAsStream(RESOURCE)) {
-      collect(mapper.readTree(in), families, models);
+      collect(RegistryFile.read(in), families, models);
       if (userFile != null) {
-        collect(mapper.readTree(Files.readAllBytes(userFile)), families, models);
+        collect(RegistryFile.read(Files.readAllBytes(userFile)), families, models);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the model registry", e);
+      throw new UncheckedIOException("cannot read the model registry: " + e.getMessage(), e);
     }
     Map<String, CountingRules> rules = new HashMap<>();
-    Map<String, String> vendors = new HashMap<>();
-    families.forEach(
-        (name, node) -> {
-          rules.put(name, rules(name, node));
-          vendors.put(name, text(node, "vendor"));
-        });
+    families.forEach((name, family) -> rules.put(name, rules(name, family)));
     Map<String, ModelSpec> byName = new HashMap<>();
-    for (JsonNode node : models.values()) {
-      ModelSpec spec = spec(node, rules, vendors);
+    for (RegistryFile.Model model : models.values()) {
+      ModelSpec spec = spec(model, rules, families);
       byName.put(normalise(spec.id()), spec);
-      for (JsonNode alias : node.path("aliases")) {
-        byName.put(normalise(alias.asText()), spec);
+      if (model.aliases() != null) {
+        model.aliases().forEach(alias -> byName.put(normalise(alias), spec));
       }
     }
     Map<String, ModelSpec> fallbacks = new HashMap<>();
@@ -88,11 +83,14 @@ public final class ModelRegistry {
     return new ModelRegistry(Map.copyOf(byName), Map.copyOf(fallbacks));
   }
 
+  /** A later file replaces a family of the same name and a model of the same id. */
   private static void collect(
-      JsonNode root, Map<String, JsonNode> families, Map<String, JsonNode> models) {
-    root.path("families").properties().forEach(e -> families.put(e.getKey(), e.getValue()));
-    for (JsonNode model : root.path("models")) {
-      models.put(text(model, "id"), model);
+      RegistryFile file,
+      Map<String, RegistryFile.Family> families,
+      Map<String, RegistryFile.Model> models) {
+    families.putAll(file.families());
+    for (RegistryFile.Model model : file.models()) {
+      models.put(required(model.id(), "a model's id", "models"), model);
     }
   }
 
@@ -144,7 +142,7 @@ public final class ModelRegistry {
     Map<String, ModelSpec> unique = new LinkedHashMap<>();
     byName.values().forEach(s -> unique.putIfAbsent(s.id(), s));
     List<ModelSpec> out = new ArrayList<>(unique.values());
-    out.sort(java.util.Comparator.comparing(ModelSpec::id));
+    out.sort(Comparator.comparing(ModelSpec::id));
     return out;
   }
 
@@ -174,59 +172,49 @@ public final class ModelRegistry {
     return name;
   }
 
-  private static CountingRules rules(String family, JsonNode node) {
-    String vendor = text(node, "vendor");
-    CountMethod method = CountMethod.valueOf(text(node, "method").toUpperCase(Locale.ROOT));
-    String tokenizer = text(node, "tokenizer");
-    Coefficients coefficients = coefficients(family, node.get("terms"));
-    Map<ContentKind, Double> errorPct = new HashMap<>();
-    node.path("error_pct")
-        .properties()
-        .forEach(e -> errorPct.put(ContentKind.ofKey(e.getKey()), e.getValue().asDouble()));
+  private static CountingRules rules(String name, RegistryFile.Family f) {
+    String where = "family " + name;
+    String vendor = required(f.vendor(), "vendor", where);
+    CountMethod method =
+        CountMethod.valueOf(required(f.method(), "method", where).toUpperCase(Locale.ROOT));
+    String tokenizer = required(f.tokenizer(), "tokenizer", where);
+    Coefficients coefficients = coefficients(name, required(f.terms(), "terms", where), Map.of());
+    Map<ContentKind, Double> errorPct = new EnumMap<>(ContentKind.class);
+    if (f.errorPct() != null) {
+      f.errorPct().forEach((kind, pct) -> errorPct.put(ContentKind.ofKey(kind), pct));
+    }
     return switch (vendor) {
       case "anthropic" ->
           new AnthropicRules(
               tokenizer,
               method,
               coefficients,
-              (int) number(node, "image_max_edge_px"),
-              (int) number(node, "image_max_patches"),
-              terms(family, node.path("unrecorded")),
+              required(f.imageMaxEdgePx(), "image_max_edge_px", where),
+              required(f.imageMaxPatches(), "image_max_patches", where),
+              terms(name, f.unrecorded() == null ? List.of() : f.unrecorded()),
               errorPct);
-      case "gemini" -> {
-        Map<String, Integer> resolutions = new HashMap<>();
-        node.path("image_tokens_by_resolution")
-            .properties()
-            .forEach(e -> resolutions.put(e.getKey(), e.getValue().asInt()));
-        Coefficients countTokens = coefficients;
-        if (node.has("count_tokens_terms")) {
-          ObjectNode merged = node.get("terms").deepCopy();
-          merged.setAll((ObjectNode) node.get("count_tokens_terms"));
-          countTokens = coefficients(family, merged);
-        }
-        yield new GeminiRules(
-            tokenizer,
-            method,
-            coefficients,
-            countTokens,
-            (int) number(node, "image_tokens"),
-            resolutions,
-            (int) number(node, "pdf_page_tokens"),
-            number(node, "audio_tokens_per_second"),
-            number(node, "video_tokens_per_second"),
-            node.path("image_tile_px").asInt(0),
-            errorPct);
-      }
-      default ->
-          throw new IllegalArgumentException("family " + family + ": unknown vendor " + vendor);
+      case "gemini" ->
+          new GeminiRules(
+              tokenizer,
+              method,
+              coefficients,
+              f.countTokensTerms() == null
+                  ? coefficients
+                  : coefficients(name, f.terms(), f.countTokensTerms()),
+              required(f.imageTokens(), "image_tokens", where),
+              f.imageTokensByResolution() == null ? Map.of() : f.imageTokensByResolution(),
+              required(f.pdfPageTokens(), "pdf_page_tokens", where),
+              required(f.audioTokensPerSecond(), "audio_tokens_per_second", where),
+              required(f.videoTokensPerSecond(), "video_tokens_per_second", where),
+              f.imageTilePx() == null ? 0 : f.imageTilePx(),
+              errorPct);
+      default -> throw new IllegalArgumentException(where + ": unknown vendor " + vendor);
     };
   }
 
-  private static java.util.Set<Term> terms(String family, JsonNode names) {
-    java.util.Set<Term> out = java.util.EnumSet.noneOf(Term.class);
-    for (JsonNode name : names) {
-      out.add(term(family, name.asText()));
-    }
+  private static Set<Term> terms(String family, List<String> names) {
+    Set<Term> out = EnumSet.noneOf(Term.class);
+    names.forEach(name -> out.add(term(family, name)));
     return out;
   }
 
@@ -238,70 +226,57 @@ public final class ModelRegistry {
     }
   }
 
-  private static Coefficients coefficients(String family, JsonNode terms) {
-    if (terms == null || !terms.isObject()) {
-      throw new IllegalArgumentException("family " + family + ": missing object \"terms\"");
-    }
-    Map<Term, Double> byTerm = new java.util.EnumMap<>(Term.class);
-    terms
-        .properties()
-        .forEach(
-            e -> {
-              Term term = term(family, e.getKey());
-              if (!e.getValue().isNumber()) {
-                throw new IllegalArgumentException(
-                    "family " + family + ": term " + e.getKey() + " must be a number");
-              }
-              byTerm.put(term, e.getValue().asDouble());
-            });
+  /** The family's terms, with {@code overrides} (countTokens' own costs) replacing some. */
+  private static Coefficients coefficients(
+      String family, Map<String, Double> terms, Map<String, Double> overrides) {
+    Map<Term, Double> byTerm = new EnumMap<>(Term.class);
+    terms.forEach((key, value) -> byTerm.put(term(family, key), value));
+    overrides.forEach((key, value) -> byTerm.put(term(family, key), value));
     return new Coefficients(byTerm);
   }
 
   private static ModelSpec spec(
-      JsonNode node, Map<String, CountingRules> rules, Map<String, String> vendors) {
-    String id = text(node, "id");
-    String family = text(node, "family");
+      RegistryFile.Model m,
+      Map<String, CountingRules> rules,
+      Map<String, RegistryFile.Family> families) {
+    String where = "model " + m.id();
+    String family = required(m.family(), "family", where);
     CountingRules familyRules = rules.get(family);
     if (familyRules == null) {
-      throw new IllegalArgumentException("model " + id + ": unknown family " + family);
+      throw new IllegalArgumentException(where + ": unknown family " + family);
     }
-    JsonNode tool = node.get("tool_prompt");
     List<ModelSpec.Price> prices = new ArrayList<>();
-    for (JsonNode price : node.path("prices")) {
-      prices.add(
-          new ModelSpec.Price(
-              LocalDate.parse(text(price, "from")), number(price, "input_usd_per_mtok")));
+    if (m.prices() != null) {
+      for (RegistryFile.Price price : m.prices()) {
+        prices.add(
+            new ModelSpec.Price(
+                LocalDate.parse(required(price.from(), "prices[].from", where)),
+                required(price.inputUsdPerMtok(), "prices[].input_usd_per_mtok", where)));
+      }
     }
+    RegistryFile.ToolPrompt tool = m.toolPrompt();
     return new ModelSpec(
-        id,
-        vendors.get(family),
+        m.id(),
+        families.get(family).vendor(),
         family,
         familyRules,
-        (long) number(node, "context_window"),
-        (long) number(node, "max_output"),
+        required(m.contextWindow(), "context_window", where),
+        required(m.maxOutput(), "max_output", where),
         tool == null
             ? null
-            : new ModelSpec.ToolPrompt((int) number(tool, "auto"), (int) number(tool, "any")),
-        node.path("keeps_prior_thinking").asBoolean(false),
+            : new ModelSpec.ToolPrompt(
+                required(tool.auto(), "tool_prompt.auto", where),
+                required(tool.any(), "tool_prompt.any", where)),
+        Boolean.TRUE.equals(m.keepsPriorThinking()),
         prices,
         false,
         null);
   }
 
-  private static String text(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isTextual()) {
-      throw new IllegalArgumentException(
-          "model registry: missing text field " + field + " in " + node);
+  private static <T> T required(T value, String field, String where) {
+    if (value == null) {
+      throw new IllegalArgumentException("model registry: " + where + " has no " + field);
     }
-    return value.asText();
-  }
-
-  private static double number(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isNumber()) {
-      throw new IllegalArgumentException("model registry: missing number " + field + " in " + node);
-    }
-    return value.asDouble();
+    return value;
   }
 }
