@@ -1,6 +1,7 @@
 package dev.tokentally.counting;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.tokentally.counting.Tally.Part;
 import dev.tokentally.errors.RejectedException;
 import dev.tokentally.media.ImageSize;
@@ -12,9 +13,12 @@ import dev.tokentally.models.GeminiRules;
 import dev.tokentally.models.ModelSpec;
 import dev.tokentally.models.Term;
 import dev.tokentally.request.LlmRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Gemini's count for generateContent / countTokens / Interactions bodies, as terms for the family's
@@ -300,7 +304,7 @@ final class GeminiCounter {
       }
       cx.tally.fixed(video ? Part.VIDEO : Part.AUDIO, (long) Math.ceil(seconds * perSecond));
     } else if (mime.startsWith("text/") || mime.equals("application/json")) {
-      cx.tally.text(Part.DOCUMENTS, new String(data, java.nio.charset.StandardCharsets.UTF_8));
+      cx.tally.text(Part.DOCUMENTS, new String(data, StandardCharsets.UTF_8));
     } else {
       throw RejectedException.invalidAt(path + ".mimeType", "unsupported mimeType " + mime);
     }
@@ -460,9 +464,7 @@ final class GeminiCounter {
    * parts}, {@code tools}), and recorded calls rely on it: read it as an array of one.
    */
   private static JsonNode loneAsArray(JsonNode node) {
-    return node != null && node.isObject()
-        ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().add(node)
-        : node;
+    return node != null && node.isObject() ? JsonNodeFactory.instance.arrayNode().add(node) : node;
   }
 
   /** Looks a field up by its camelCase name, then by its snake_case spelling. */
@@ -477,8 +479,7 @@ final class GeminiCounter {
   }
 
   /** The handful of field names looked up, so the hot path does not rebuild their spelling. */
-  private static final java.util.Map<String, String> SNAKE_CASE =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, String> SNAKE_CASE = new ConcurrentHashMap<>();
 
   static String snake(String camel) {
     StringBuilder out = new StringBuilder(camel.length() + 4);

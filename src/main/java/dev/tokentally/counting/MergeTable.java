@@ -1,5 +1,7 @@
 package dev.tokentally.counting;
 
+import java.util.Arrays;
+
 /**
  * BPE merges as an open-addressing table from a (left, right) piece pair to its rank. Primitive
  * arrays rather than a {@code HashMap<Long, ...>}: half a million boxed entries would cost tens of
@@ -19,7 +21,7 @@ final class MergeTable {
     keys = new long[capacity];
     ranks = new int[capacity];
     mask = capacity - 1;
-    java.util.Arrays.fill(keys, EMPTY);
+    Arrays.fill(keys, EMPTY);
     resultByRank = result.clone();
     for (int rank = 0; rank < left.length; rank++) {
       long key = key(left[rank], right[rank]);

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,7 @@ public final class SentencePieceTokenizer implements TextTokenizer {
     int unknown = in.readInt();
     int flags = in.readInt();
     int[] bmp = new int[Character.MAX_VALUE + 1];
-    java.util.Arrays.fill(bmp, -1);
+    Arrays.fill(bmp, -1);
     Map<Integer, Integer> astral = new HashMap<>();
     for (int i = in.readInt(); i > 0; i--) {
       int codePoint = in.readInt();

@@ -7,13 +7,6 @@ import dev.tokentally.errors.RejectedException;
 import dev.tokentally.usage.LocalUsageStores;
 import dev.tokentally.usage.UsageQuery;
 import dev.tokentally.usage.UsageRow;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,31 +18,29 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * Answers a usage query for the whole application, whichever instance is asked. Each key lives on
- * one partition, and each partition's store is active on one instance: a single key is read where
- * it lives, and a listing asks every instance for the partitions active there, then checks that
- * each partition answered exactly once. Instances find each other through Streams metadata ({@code
- * application.server}) and talk over the internal endpoint {@code /internal/usage}.
+ * Answers a usage query for the whole application, whichever instance is asked: {@link QueryPlan}
+ * decides which instance reads which partitions, {@link PeerClient} asks the others, and the
+ * answers are merged here, each partition exactly once. Each key lives on one partition, and each
+ * partition's store is active on one instance: a single key is read where it lives, and a listing
+ * asks every instance for the partitions active there, then checks that each partition answered
+ * exactly once. Instances find each other through Streams metadata ({@code application.server}) and
+ * talk over the internal endpoint {@code /internal/usage}.
  */
 final class UsageCluster {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final Duration PEER_TIMEOUT = Duration.ofSeconds(10);
 
   private final KafkaStreams streams;
   private final LocalUsageStores local;
   private final String applicationId;
   private final HostInfo self;
   private final long graceMs;
-  private final HttpClient client;
+  private final PeerClient peers = new PeerClient();
 
   /**
    * @param self this instance's {@code application.server}, or null when it is not set (then only
@@ -66,7 +57,6 @@ final class UsageCluster {
     this.applicationId = applicationId;
     this.self = self;
     this.graceMs = grace.toMillis();
-    this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   }
 
   /**
@@ -84,31 +74,7 @@ final class UsageCluster {
     if (self == null) {
       return new Result(json(guard(() -> local.query(q, null)).rows()), Set.of("local"));
     }
-    Map<HostInfo, Set<Integer>> plan = new HashMap<>();
-    if (q.selector() == UsageQuery.Selector.KEY) {
-      KeyQueryMetadata owner =
-          streams.queryMetadataForKey(q.storeName(), q.key(), Serdes.String().serializer());
-      if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
-        throw Refusals.unavailable("no instance holds " + q.storeName() + " yet; retry shortly");
-      }
-      plan.put(owner.activeHost(), Set.of(owner.partition()));
-    } else {
-      String topic = q.dimension().repartitionTopic(applicationId);
-      for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
-        Set<Integer> partitions =
-            instance.topicPartitions().stream()
-                .filter(tp -> tp.topic().equals(topic))
-                .map(TopicPartition::partition)
-                .collect(Collectors.toCollection(TreeSet::new));
-        if (!partitions.isEmpty()) {
-          plan.merge(instance.hostInfo(), partitions, UsageCluster::union);
-        }
-      }
-      if (plan.isEmpty()) {
-        throw Refusals.unavailable("no instance holds " + q.storeName() + " yet; retry shortly");
-      }
-    }
-    return gather(q, plan);
+    return gather(q, QueryPlan.of(streams, q, applicationId));
   }
 
   /** The internal endpoint's answer: exactly these partitions, which must be active here. */
@@ -127,7 +93,7 @@ final class UsageCluster {
     plan.forEach(
         (host, partitions) -> {
           if (!host.equals(self)) {
-            remote.put(host, ask(host, q, partitions));
+            remote.put(host, peers.ask(host, q, partitions));
           }
         });
     Set<Integer> seen = new HashSet<>();
@@ -174,71 +140,17 @@ final class UsageCluster {
     }
   }
 
-  private CompletableFuture<ObjectNode> ask(HostInfo host, UsageQuery q, Set<Integer> partitions) {
-    StringBuilder uri =
-        new StringBuilder("http://")
-            .append(host.host())
-            .append(':')
-            .append(host.port())
-            .append(UsageEndpoints.INTERNAL_PATH)
-            .append(q.dimension().id())
-            .append("?selector=")
-            .append(q.selector().name())
-            .append("&window=")
-            .append(encode(q.window()))
-            .append("&partitions=")
-            .append(partitions.stream().map(String::valueOf).collect(Collectors.joining(",")));
-    if (q.key() != null) {
-      uri.append("&key=").append(encode(q.key()));
-    }
-    if (!q.allTime()) {
-      uri.append("&from=").append(q.from()).append("&to=").append(q.to());
-    }
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(uri.toString())).timeout(PEER_TIMEOUT).GET().build();
-    return client
-        .sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-        .thenApply(
-            response -> {
-              if (response.statusCode() != 200) {
-                throw Refusals.unavailable(
-                    "instance "
-                        + label(host)
-                        + " answered "
-                        + response.statusCode()
-                        + ": "
-                        + new String(response.body(), StandardCharsets.UTF_8));
-              }
-              try {
-                return (ObjectNode) MAPPER.readTree(response.body());
-              } catch (IOException e) {
-                throw Refusals.unavailable(
-                    "instance " + label(host) + " sent unreadable JSON: " + e.getMessage());
-              }
-            });
-  }
-
   private List<ObjectNode> json(List<UsageRow> rows) {
     long now = System.currentTimeMillis();
     return rows.stream().map(r -> r.toJson(now, graceMs)).toList();
   }
 
-  private static <T> T guard(java.util.function.Supplier<T> query) {
+  private static <T> T guard(Supplier<T> query) {
     try {
       return query.get();
     } catch (LocalUsageStores.Unavailable e) {
       throw Refusals.unavailable(e.getMessage() + "; retry shortly");
     }
-  }
-
-  private static Set<Integer> union(Set<Integer> a, Set<Integer> b) {
-    Set<Integer> out = new TreeSet<>(a);
-    out.addAll(b);
-    return out;
-  }
-
-  private static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   static String label(HostInfo host) {

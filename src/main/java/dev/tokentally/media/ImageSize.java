@@ -1,5 +1,6 @@
 package dev.tokentally.media;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -54,7 +55,7 @@ public record ImageSize(int width, int height) {
   }
 
   private static Optional<ImageSize> webp(byte[] b) {
-    String chunk = new String(b, 12, 4, java.nio.charset.StandardCharsets.US_ASCII);
+    String chunk = new String(b, 12, 4, StandardCharsets.US_ASCII);
     return switch (chunk) {
       case "VP8 " -> of(u16le(b, 26) & 0x3FFF, u16le(b, 28) & 0x3FFF);
       case "VP8L" -> {

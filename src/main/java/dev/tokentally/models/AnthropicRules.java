@@ -1,6 +1,7 @@
 package dev.tokentally.models;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Counting rules of one Claude generation.
@@ -19,11 +20,11 @@ public record AnthropicRules(
     Coefficients coefficients,
     int imageMaxEdgePx,
     int imageMaxPatches,
-    java.util.Set<Term> unrecorded,
+    Set<Term> unrecorded,
     Map<ContentKind, Double> errorPct)
     implements CountingRules {
   public AnthropicRules {
-    unrecorded = java.util.Set.copyOf(unrecorded);
+    unrecorded = Set.copyOf(unrecorded);
     errorPct = Map.copyOf(errorPct);
   }
 }

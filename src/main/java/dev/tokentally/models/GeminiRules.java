@@ -1,5 +1,6 @@
 package dev.tokentally.models;
 
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -56,7 +57,7 @@ public record GeminiRules(
     String key =
         mediaResolution.startsWith("MEDIA_RESOLUTION_")
             ? mediaResolution
-            : "MEDIA_RESOLUTION_" + mediaResolution.toUpperCase(java.util.Locale.ROOT);
+            : "MEDIA_RESOLUTION_" + mediaResolution.toUpperCase(Locale.ROOT);
     return imageTokensByResolution.getOrDefault(key, imageTokens);
   }
 }

@@ -28,7 +28,7 @@ import org.apache.kafka.streams.state.WindowStore;
 /**
  * Adds the usage aggregates to a topology: for each dimension, one repartition by its key, a
  * tumbling-window store per configured window and an all-time store, all written to the dimension's
- * output topic. Every store is queryable by {@link #storeName} and has a changelog.
+ * output topic. Every store is queryable by {@link UsageDimension#storeName} and has a changelog.
  */
 public final class UsageAggregations {
   private UsageAggregations() {}
@@ -69,17 +69,14 @@ public final class UsageAggregations {
             .toStream(Named.as(store + "-changes"))
             .map(
                 (key, sum) ->
-                    KeyValue.pair(
-                        UsageRecords.key(dimension, key.key(), window, key.window().start()),
-                        UsageRecords.bytes(
-                            UsageRecords.value(
-                                dimension,
-                                key.key(),
-                                window,
-                                key.window().start(),
-                                key.window().end(),
-                                sum,
-                                closed))),
+                    record(
+                        dimension,
+                        key.key(),
+                        window,
+                        key.window().start(),
+                        key.window().end(),
+                        sum,
+                        closed),
                 Named.as(store + "-json"))
             .to(topic, Produced.with(bytes, bytes).withName("write-" + store));
       }
@@ -99,15 +96,25 @@ public final class UsageAggregations {
         allTimeTotals
             .toStream(Named.as(allTime + "-changes"))
             .map(
-                (key, sum) ->
-                    KeyValue.pair(
-                        UsageRecords.key(dimension, key, UsageRecords.ALL_TIME, null),
-                        UsageRecords.bytes(
-                            UsageRecords.value(
-                                dimension, key, UsageRecords.ALL_TIME, null, null, sum, false))),
+                (key, sum) -> record(dimension, key, UsageRecords.ALL_TIME, null, null, sum, false),
                 Named.as(allTime + "-json"))
             .to(topic, Produced.with(bytes, bytes).withName("write-" + allTime));
       }
     }
+  }
+
+  /** One usage record as the usage topics carry it: JSON key and value. */
+  private static KeyValue<byte[], byte[]> record(
+      UsageDimension dimension,
+      String key,
+      String window,
+      Long windowStart,
+      Long windowEnd,
+      UsageTotals sum,
+      boolean closed) {
+    return KeyValue.pair(
+        UsageRecords.key(dimension, key, window, windowStart),
+        UsageRecords.bytes(
+            UsageRecords.value(dimension, key, window, windowStart, windowEnd, sum, closed)));
   }
 }

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.QueryResult;
@@ -156,8 +157,7 @@ public final class LocalUsageStores {
       if (r.isSuccess()) {
         consumer.accept(r.getResult());
         answered.add(entry.getKey());
-      } else if (partitions != null
-          || r.getFailureReason() != org.apache.kafka.streams.query.FailureReason.NOT_ACTIVE) {
+      } else if (partitions != null || r.getFailureReason() != FailureReason.NOT_ACTIVE) {
         // A standby answers NOT_ACTIVE when every local partition was asked for; skip it then.
         throw new Unavailable(
             "usage store "

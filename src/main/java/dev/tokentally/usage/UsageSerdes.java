@@ -1,6 +1,7 @@
 package dev.tokentally.usage;
 
 import dev.tokentally.errors.ErrorCode;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -94,7 +95,7 @@ public final class UsageSerdes {
   }
 
   private static <T> T read(byte[] bytes, Reader<T> reader) {
-    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       byte version = in.readByte();
       if (version != VERSION) {
         throw new IllegalStateException("unknown usage record version " + version);

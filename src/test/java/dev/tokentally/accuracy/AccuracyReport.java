@@ -1,9 +1,15 @@
 package dev.tokentally.accuracy;
 
 import dev.tokentally.models.Term;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Prints the cross-validated accuracy tables and the coefficients fitted to the whole corpus, for
@@ -13,14 +19,14 @@ import java.util.Map;
 public final class AccuracyReport {
   private AccuracyReport() {}
 
-  public static void main(String[] args) throws java.io.IOException {
+  public static void main(String[] args) throws IOException {
     CrossValidation cv = new CrossValidation(RecordedCase.corpus());
     System.out.println("cases: " + cv.cases().size() + ", refused: " + cv.refused().size());
     cv.refused().forEach(r -> System.out.println("  refused " + r.id()));
     List<CrossValidation.Prediction> heldOut = cv.heldOut();
     System.out.println("\nleave one source out:\n");
     System.out.println(AccuracyTable.markdown(AccuracyTable.rows(heldOut)));
-    if (java.util.Arrays.asList(args).contains("--by-file")) {
+    if (Arrays.asList(args).contains("--by-file")) {
       System.out.println("\n5 folds by recording file:\n");
       System.out.println(AccuracyTable.markdown(AccuracyTable.rows(cv.heldOutByFile())));
     }
@@ -35,9 +41,9 @@ public final class AccuracyReport {
       }
       System.out.println(line.append("}"));
     }
-    int casesAt = java.util.Arrays.asList(args).indexOf("--cases");
+    int casesAt = Arrays.asList(args).indexOf("--cases");
     if (casesAt >= 0) {
-      try (var out = new java.io.PrintWriter(args[casesAt + 1], "UTF-8")) {
+      try (var out = new PrintWriter(args[casesAt + 1], "UTF-8")) {
         for (CrossValidation.Prediction p : heldOut) {
           out.printf(
               Locale.ROOT,
@@ -54,10 +60,10 @@ public final class AccuracyReport {
         }
       }
     }
-    if (java.util.Arrays.asList(args).contains("--write")) {
+    if (Arrays.asList(args).contains("--write")) {
       RegistryWriter.writeRegistry(cv.fit(cv.cases()), ErrorBars.from(heldOut));
       RegistryWriter.writeRatchet(
-          AccuracyTable.rows(heldOut), java.util.Arrays.asList(args).contains("--accept-worse"));
+          AccuracyTable.rows(heldOut), Arrays.asList(args).contains("--accept-worse"));
       System.out.println("\nwrote " + RegistryWriter.REGISTRY + " and " + RegistryWriter.RATCHET);
     }
     System.out.printf(
@@ -68,11 +74,11 @@ public final class AccuracyReport {
       heldOut.stream()
           .filter(p -> !p.counted().repetitive())
           .sorted(
-              java.util.Comparator.comparing((CrossValidation.Prediction p) -> p.counted().family())
+              Comparator.comparing((CrossValidation.Prediction p) -> p.counted().family())
                   .thenComparing(p -> -p.absPct()))
           .filter(
-              new java.util.function.Predicate<CrossValidation.Prediction>() {
-                private final Map<String, Integer> seen = new java.util.HashMap<>();
+              new Predicate<CrossValidation.Prediction>() {
+                private final Map<String, Integer> seen = new HashMap<>();
 
                 @Override
                 public boolean test(CrossValidation.Prediction p) {

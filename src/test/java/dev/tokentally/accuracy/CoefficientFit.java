@@ -1,7 +1,10 @@
 package dev.tokentally.accuracy;
 
 import dev.tokentally.models.Term;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,16 +65,16 @@ final class CoefficientFit {
     // negative cost per digit counted long numbers as nothing; one per search result made citing
     // requests cheaper than their text): such a term is held at 0 and the rest refitted, until
     // none is negative.
-    Set<Term> open = java.util.EnumSet.noneOf(Term.class);
+    Set<Term> open = EnumSet.noneOf(Term.class);
     open.addAll(free);
-    Map<Term, Double> fixed = new java.util.EnumMap<>(Term.class);
+    Map<Term, Double> fixed = new EnumMap<>(Term.class);
     fixed.putAll(held);
     while (true) {
       Map<Term, Double> fitted = fitFree(cases, open, fixed);
       Term negative =
           open.stream()
               .filter(t -> NON_NEGATIVE.contains(t) && fitted.get(t) < 0)
-              .min(java.util.Comparator.comparing(fitted::get))
+              .min(Comparator.comparing(fitted::get))
               .orElse(null);
       if (negative == null) {
         return fitted;
@@ -86,15 +89,14 @@ final class CoefficientFit {
    * hidden tool prompt the registry states per model may go below zero.
    */
   private static final Set<Term> NON_NEGATIVE =
-      java.util.EnumSet.complementOf(
-          java.util.EnumSet.of(Term.NO_PARALLEL_TOOLS, Term.TOOL_CHOICE_NONE));
+      EnumSet.complementOf(EnumSet.of(Term.NO_PARALLEL_TOOLS, Term.TOOL_CHOICE_NONE));
 
   private static Map<Term, Double> fitFree(
       List<Observation> cases, Set<Term> free, Map<Term, Double> held) {
     Term[] terms = free.toArray(new Term[0]);
     int k = terms.length;
     double[] robust = new double[cases.size()];
-    java.util.Arrays.fill(robust, 1.0);
+    Arrays.fill(robust, 1.0);
     double[] theta = new double[k];
     for (int round = 0; round < 4; round++) {
       double[][] a = new double[k][k];

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Judges the registry's counting model on recordings it was not fitted to. The primary split leaves
@@ -197,7 +198,7 @@ final class CrossValidation {
     return heldOut(c -> c.fold());
   }
 
-  List<Prediction> heldOut(java.util.function.Function<Counted, Object> foldOf) {
+  List<Prediction> heldOut(Function<Counted, Object> foldOf) {
     Map<Object, List<Counted>> folds = new LinkedHashMap<>();
     cases.forEach(c -> folds.computeIfAbsent(foldOf.apply(c), k -> new ArrayList<>()).add(c));
     List<Prediction> out = new ArrayList<>();

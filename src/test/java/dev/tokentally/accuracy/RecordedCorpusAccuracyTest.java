@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -60,8 +62,7 @@ class RecordedCorpusAccuracyTest {
     assertThat(corpus.stream().filter(c -> c.model().contains("haiku")).count())
         .isGreaterThanOrEqualTo(30);
     for (Path file : files()) {
-      for (JsonNode c :
-          MAPPER.readTree(new java.util.zip.GZIPInputStream(Files.newInputStream(file)))) {
+      for (JsonNode c : MAPPER.readTree(new GZIPInputStream(Files.newInputStream(file)))) {
         assertThat(c.path("repo").asText()).as(c.path("id").asText()).contains("/");
         assertThat(c.path("path").asText()).as(c.path("id").asText()).isNotBlank();
         assertThat(c.path("field").asText()).as(c.path("id").asText()).isNotBlank();
@@ -132,7 +133,7 @@ class RecordedCorpusAccuracyTest {
                 (kind, bar) ->
                     assertThat(families.get(family).path("error_pct").path(kind.key()).asDouble())
                         .as(family + " " + kind.key())
-                        .isCloseTo(bar, org.assertj.core.data.Offset.offset(0.05))));
+                        .isCloseTo(bar, Offset.offset(0.05))));
     double coverage = ErrorBars.coverage(heldOut);
     System.out.printf(
         "held-out cases inside the bar stated without their source: %.1f%%%n", 100 * coverage);

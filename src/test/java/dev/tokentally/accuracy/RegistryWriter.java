@@ -1,5 +1,6 @@
 package dev.tokentally.accuracy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokentally.models.ContentKind;
@@ -80,7 +81,7 @@ final class RegistryWriter {
    */
   static void writeRatchet(List<AccuracyTable.Row> rows, boolean acceptWorse) throws IOException {
     ObjectMapper mapper = new ObjectMapper();
-    com.fasterxml.jackson.databind.JsonNode old =
+    JsonNode old =
         Files.exists(RATCHET)
             ? mapper.readTree(RATCHET.toFile()).path("rows")
             : mapper.createObjectNode();
@@ -95,7 +96,7 @@ final class RegistryWriter {
       ObjectNode row = limits.putObject(r.key());
       double mean = Math.ceil(r.meanPct() * 100) / 100;
       double p95 = Math.ceil(r.p95Pct() * 100) / 100;
-      com.fasterxml.jackson.databind.JsonNode before = old.path(r.key());
+      JsonNode before = old.path(r.key());
       if (!acceptWorse && before.isObject()) {
         mean = Math.min(mean, before.path("mean_pct").asDouble(mean));
         p95 = Math.min(p95, before.path("p95_pct").asDouble(p95));

@@ -20,7 +20,7 @@ class ConfigLoaderTest {
   @TempDir Path dir;
 
   @Test
-  void shouldUseBuiltInDefaultsWhenNothingIsConfigured() {
+  void usesBuiltInDefaultsWhenNothingIsConfigured() {
     AppConfig config = ConfigLoader.load(null, Map.of());
 
     assertThat(config.topics())
@@ -49,7 +49,7 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void shouldLetFileOverrideDefaultsAndEnvironmentOverrideFile() throws IOException {
+  void letsFileOverrideDefaultsAndEnvironmentOverrideFile() throws IOException {
     Path file = dir.resolve("tokentally.properties");
     Files.writeString(
         file,
@@ -78,7 +78,7 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void shouldIgnoreKafkaLauncherVariablesThatAreNotClientSettings() {
+  void ignoresKafkaLauncherVariablesThatAreNotClientSettings() {
     AppConfig config =
         ConfigLoader.load(null, Map.of("KAFKA_HEAP_OPTS", "-Xmx1g", "KAFKA_OPTS", "-Dx=y"));
 
@@ -86,14 +86,14 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void shouldRejectUnknownApplicationKeysByName() {
+  void rejectsUnknownApplicationKeysByName() {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("TOKENTALLY_HTTP_PROT", "1")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("tokentally.http.prot");
   }
 
   @Test
-  void shouldRejectMalformedNumbersWithTheKeyInTheMessage() {
+  void rejectsMalformedNumbersWithTheKeyInTheMessage() {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("TOKENTALLY_HTTP_PORT", "eighty")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("tokentally.http.port");
@@ -102,14 +102,14 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void shouldReadShutdownTimeoutInMilliseconds() {
+  void readsShutdownTimeoutInMilliseconds() {
     AppConfig config = ConfigLoader.load(null, Map.of("TOKENTALLY_SHUTDOWN_TIMEOUT_MS", "2500"));
 
     assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofMillis(2500));
   }
 
   @Test
-  void shouldHideSecretsWhenDescribingTheConfiguration() {
+  void hidesSecretsWhenDescribingTheConfiguration() {
     AppConfig config =
         ConfigLoader.load(
             null,
@@ -124,7 +124,7 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void shouldMapEnvironmentNamesToDottedKeys() {
+  void mapsEnvironmentNamesToDottedKeys() {
     assertThat(ConfigLoader.envToKey("BOOTSTRAP_SERVERS")).isEqualTo("bootstrap.servers");
     assertThat(ConfigLoader.envToKey("TOKENTALLY_BROKER_DATA_DIR"))
         .isEqualTo("tokentally.broker.data.dir");

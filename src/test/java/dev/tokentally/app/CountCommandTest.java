@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +27,7 @@ class CountCommandTest {
 
   record Run(int exit, String out, String err) {
     List<JsonNode> lines() throws IOException {
-      List<JsonNode> nodes = new java.util.ArrayList<>();
+      List<JsonNode> nodes = new ArrayList<>();
       for (String line : out.split("\n")) {
         if (!line.isBlank()) {
           nodes.add(MAPPER.readTree(line));

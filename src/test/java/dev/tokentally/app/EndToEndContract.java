@@ -28,7 +28,7 @@ abstract class EndToEndContract {
   protected abstract KafkaBackend backend();
 
   @Test
-  void shouldWriteEveryRecordExactlyOnceAndCountEachAcceptedOneOnceInTheUsageTotals() {
+  void writesEveryRecordExactlyOnceAndCountEachAcceptedOneOnceInTheUsageTotals() {
     String bootstrap = backend().bootstrapServers();
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     Map<String, String> env = AppEnvironment.on(bootstrap, "tokentally-it-" + suffix, stateDir);

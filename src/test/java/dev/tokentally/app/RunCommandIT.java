@@ -33,7 +33,7 @@ class RunCommandIT {
   @TempDir Path workDir;
 
   @Test
-  void shouldStartWithAnEmbeddedBrokerCountAndStopCleanlyOnSigterm() throws Exception {
+  void startsWithAnEmbeddedBrokerCountAndStopCleanlyOnSigterm() throws Exception {
     int brokerPort = FreePort.find();
     int httpPort = FreePort.find();
     Map<String, String> env =

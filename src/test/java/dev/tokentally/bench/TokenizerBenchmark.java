@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
+import dev.tokentally.counting.ClaudeTokenizer;
 import dev.tokentally.counting.SentencePieceTokenizer;
 import dev.tokentally.counting.Tokenizers;
 import dev.tokentally.testing.NpmPackage;
@@ -18,7 +19,7 @@ import java.util.function.ToIntFunction;
 /**
  * Tokenizer throughput on one thread, every contender on the same corpus in the same JVM run, so
  * the ratios hold on a noisy machine. Run with {@code ./mvnw -q -Pbench-tokenizers verify} or see
- * README ("Performance"). Each contender gets warm-up passes, then timed passes; the median is
+ * docs/performance.md. Each contender gets warm-up passes, then timed passes; the median is
  * reported. The corpus is {@link TextCorpus} (prose, code, JSON, CJK, emoji, random Unicode).
  */
 public final class TokenizerBenchmark {
@@ -57,7 +58,7 @@ public final class TokenizerBenchmark {
             corpus,
             bytes,
             cl100k::countTokensOrdinary));
-    Encoding plainClaude = dev.tokentally.counting.ClaudeTokenizer.plainJtokkit();
+    Encoding plainClaude = ClaudeTokenizer.plainJtokkit();
     rows.add(
         measure(
             "Claude vocabulary: plain jtokkit (no NFKC, specials or Unicode patch)",

@@ -44,7 +44,7 @@ class ClaudeTokenizerTest {
   }
 
   @Test
-  void shouldEqualTheNpmPackageOnEveryOracleString() throws IOException {
+  void equalsTheNpmPackageOnEveryOracleString() throws IOException {
     List<OracleCase> cases = oracle();
     List<String> mismatches = new ArrayList<>();
     for (OracleCase c : cases) {
@@ -59,13 +59,13 @@ class ClaudeTokenizerTest {
   }
 
   @Test
-  void shouldCountSpecialTokenSpellingsAsOneTokenEach() {
+  void countsSpecialTokenSpellingsAsOneTokenEach() {
     assertThat(tokenizer.count("<EOT>")).isEqualTo(1);
     assertThat(tokenizer.count("<META_START><META_END>")).isEqualTo(2);
   }
 
   @Test
-  void shouldNotThrowOnTiktokenSpecialTokenSyntax() {
+  void doesNotThrowOnTiktokenSpecialTokenSyntax() {
     assertThat(tokenizer.count("x <|endoftext|> y")).isPositive();
   }
 }

@@ -3,7 +3,9 @@ package dev.tokentally.counting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tokentally.errors.ErrorCode;
+import dev.tokentally.models.ContentKind;
 import dev.tokentally.models.CountMethod;
 import dev.tokentally.models.ModelRegistry;
 import dev.tokentally.request.Endpoint;
@@ -111,7 +113,7 @@ class RequestCounterTest {
             "{\"model\":\"claude-opus-4-8\",\"messages\":[{\"role\":\"user\",\"content\":\"Find the rate tool.\"},"
                 + "{\"role\":\"system\",\"content\":[{\"type\":\"tool_addition\",\"tool\":{\"type\":\"tool_reference\",\"name\":\"lookup_exchange_rate\"}}]}],"
                 + "\"tools\":[{\"name\":\"lookup_exchange_rate\",\"description\":\"Rates\",\"input_schema\":{\"type\":\"object\"}}]}");
-    assertThat(toolAddition.kind()).isEqualTo(dev.tokentally.models.ContentKind.TOOLS);
+    assertThat(toolAddition.kind()).isEqualTo(ContentKind.TOOLS);
     String image = Base64.getEncoder().encodeToString(SyntheticPng.of(64, 64));
     TokenCount withImage =
         count(
@@ -160,7 +162,7 @@ class RequestCounterTest {
               "{\"model\":\""
                   + model
                   + "\",\"messages\":[{\"role\":\"user\",\"content\":"
-                  + com.fasterxml.jackson.databind.node.TextNode.valueOf(text)
+                  + TextNode.valueOf(text)
                   + "}]}");
       assertThat(count.breakdown().get("messages"))
           .as(model + ": " + text.substring(0, 20))

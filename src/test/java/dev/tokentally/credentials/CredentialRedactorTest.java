@@ -40,7 +40,7 @@ class CredentialRedactorTest {
         // literals hold nothing secret; bare values elsewhere are not touched
         "{\"api_key\":null,\"x_api_key\":true,\"max_tokens\":1024}|{\"api_key\":null,\"x_api_key\":true,\"max_tokens\":1024}",
       })
-  void shouldBlankCredentialValuesAndNothingElse(String in, String expected) {
+  void blanksCredentialValuesAndNothingElse(String in, String expected) {
     assertThat(redact(in)).isEqualTo(expected);
   }
 
@@ -48,7 +48,7 @@ class CredentialRedactorTest {
   @CsvSource(
       delimiter = '|',
       value = {"{\"a\":\"b\"}", "not json", "\"api_key\""})
-  void shouldReturnTheSameArrayWhenThereIsNothingToBlank(String in) {
+  void returnsTheSameArrayWhenThereIsNothingToBlank(String in) {
     byte[] bytes = in.getBytes(StandardCharsets.UTF_8);
     assertThat(CredentialRedactor.redact(bytes)).isSameAs(bytes);
   }

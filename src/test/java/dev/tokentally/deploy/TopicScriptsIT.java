@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -119,7 +120,7 @@ class TopicScriptsIT {
               .at("/command/2")
               .asText()
               .replace("/opt/kafka/bin/kafka-topics.sh", shim.toString());
-      Map<String, String> env = new java.util.HashMap<>();
+      Map<String, String> env = new HashMap<>();
       container.get("env").forEach(e -> env.put(e.get("name").asText(), e.get("value").asText()));
       // The Job writes its client settings to /tmp; keep this run's own.
       script =

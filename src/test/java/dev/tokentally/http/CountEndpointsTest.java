@@ -26,6 +26,7 @@ import dev.tokentally.metrics.LabelValues;
 import dev.tokentally.metrics.RequestMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -33,6 +34,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -41,10 +44,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * The count endpoints on a running server, called by the vendors' own SDKs with only the base URL
- * changed. Expected counts are the vendors' published ones (../shared/fixtures/count-cases.json).
+ * changed. Expected counts are the vendors' published ones (src/test/resources/fixtures).
  */
 class CountEndpointsTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -179,7 +183,7 @@ class CountEndpointsTest {
             "/v1beta/models/gemini-2.0-flash:countTokens",
             "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Tell me about this"
                 + " instrument\"},{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\""
-                + java.util.Base64.getEncoder().encodeToString(png)
+                + Base64.getEncoder().encodeToString(png)
                 + "\"}}]}]}");
     JsonNode json = MAPPER.readTree(raw.body());
 
@@ -203,7 +207,7 @@ class CountEndpointsTest {
   }
 
   private static Map<String, Integer> modalities(JsonNode response) {
-    Map<String, Integer> out = new java.util.LinkedHashMap<>();
+    Map<String, Integer> out = new LinkedHashMap<>();
     response
         .get("promptTokensDetails")
         .forEach(m -> out.put(m.get("modality").asText(), m.get("tokenCount").asInt()));
@@ -277,8 +281,7 @@ class CountEndpointsTest {
             HttpRequest.newBuilder(URI.create(base + "/v1/messages/count_tokens"))
                 .POST(
                     HttpRequest.BodyPublishers.ofInputStream(
-                        () ->
-                            new java.io.ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8))))
+                        () -> new ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8))))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     String justUnder =
@@ -317,7 +320,7 @@ class CountEndpointsTest {
       }
       post("/v1/messages/count_tokens", body.replace("}]", "]"));
       // Proves the capture sees this process's log lines, so the assertion below can fail.
-      org.slf4j.LoggerFactory.getLogger(HttpService.class).warn("capture-canary");
+      LoggerFactory.getLogger(HttpService.class).warn("capture-canary");
     } finally {
       System.setErr(original);
     }

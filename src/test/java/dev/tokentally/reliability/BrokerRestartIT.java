@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6, scenario 2: the broker (a child process on fixed ports and a kept log directory) is
- * stopped and restarted while records flow, alternately with SIGTERM and SIGKILL. tokentally must
- * ride it out by itself, without a restart, and lose or double nothing.
+ * Reliability scenario 2 (docs/reliability.md): the broker (a child process on fixed ports and a
+ * kept log directory) is stopped and restarted while records flow, alternately with SIGTERM and
+ * SIGKILL. tokentally must ride it out by itself, without a restart, and lose or double nothing.
  *
  * <p>CI: 20,000 records at 1,000/s, two outages of 8 s. Full size: {@code ./mvnw verify
- * -Preliability-full} (README, Reliability).
+ * -Preliability-full} (docs/reliability.md).
  */
 class BrokerRestartIT {
   private static final int RECORDS =

@@ -23,12 +23,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6, scenario 1: the application is SIGKILLed at three random moments while records flow, and
- * restarted each time. Afterwards every id is on the enriched or the dead-letter topic exactly once
- * (read committed) and every all-time usage total equals what the input alone says.
+ * Reliability scenario 1 (docs/reliability.md): the application is SIGKILLed at three random
+ * moments while records flow, and restarted each time. Afterwards every id is on the enriched or
+ * the dead-letter topic exactly once (read committed) and every all-time usage total equals what
+ * the input alone says.
  *
  * <p>CI runs 20,000 records at 2,000/s; full size: {@code ./mvnw verify -Preliability-full}
- * (README, Reliability).
+ * (docs/reliability.md).
  */
 class CrashLoopIT {
   private static final int RECORDS =

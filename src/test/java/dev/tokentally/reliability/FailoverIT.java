@@ -34,12 +34,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6, scenario 3: two instances share the input partitions with one standby replica each; one
- * is SIGKILLed while records flow. The survivor takes over every partition, nothing is lost or
- * doubled, and its usage queries answer for every model and name with the totals the input says.
+ * Reliability scenario 3 (docs/reliability.md): two instances share the input partitions with one
+ * standby replica each; one is SIGKILLed while records flow. The survivor takes over every
+ * partition, nothing is lost or doubled, and its usage queries answer for every model and name with
+ * the totals the input says.
  *
- * <p>CI: 20,000 records at 2,000/s. Full size: {@code ./mvnw verify -Preliability-full} (README,
- * Reliability).
+ * <p>CI: 20,000 records at 2,000/s. Full size: {@code ./mvnw verify -Preliability-full}
+ * (docs/reliability.md).
  */
 class FailoverIT {
   private static final int RECORDS =

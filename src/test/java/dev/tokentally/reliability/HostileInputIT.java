@@ -30,20 +30,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6, scenarios 4 and 5, on one running jar: hostile records (every one carrying credentials
- * in its headers, some in bodies, query strings and malformed JSON) and HTTP requests with
- * credentials. The application stays up, every bad record reaches the dead-letter topic with its
- * code and payload, no valid record is rejected, and no credential is found in any topic (aborted
- * data included), any log line or the metrics.
+ * Reliability scenarios 4 and 5 (docs/reliability.md), on one running jar: hostile records (every
+ * one carrying credentials in its headers, some in bodies, query strings and malformed JSON) and
+ * HTTP requests with credentials. The application stays up, every bad record reaches the
+ * dead-letter topic with its code and payload, no valid record is rejected, and no credential is
+ * found in any topic (aborted data included), any log line or the metrics.
  *
  * <p>CI: 3,000 light records and 2 of each heavy kind (1 MB strings, 10 MB bodies). Full size:
- * {@code ./mvnw verify -Preliability-full} (README, Reliability).
+ * {@code ./mvnw verify -Preliability-full} (docs/reliability.md).
  */
 class HostileInputIT {
   private static final int RECORDS =
@@ -235,8 +236,7 @@ class HostileInputIT {
   }
 
   private static int topicsOf(String bootstrap) throws Exception {
-    try (var admin =
-        org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+    try (var admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       return admin.listTopics().names().get().size();
     }
   }

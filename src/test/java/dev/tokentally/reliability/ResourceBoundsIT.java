@@ -34,14 +34,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6, scenario 6: a sustained stream of maximum-size records (just under and just over {@code
- * tokentally.request.max.bytes}, 8 MiB) through the jar with {@code -Xmx512m}, produced faster than
- * it can count them. It must process every one exactly once without running out of memory, keep its
- * heap after collection flat rather than growing, and keep the block-count cache at its configured
- * size.
+ * Reliability scenario 6 (docs/reliability.md): a sustained stream of maximum-size records (just
+ * under and just over {@code tokentally.request.max.bytes}, 8 MiB) through the jar with {@code
+ * -Xmx512m}, produced faster than it can count them. It must process every one exactly once without
+ * running out of memory, keep its heap after collection flat rather than growing, and keep the
+ * block-count cache at its configured size.
  *
- * <p>CI: 24 records (about 190 MB). Full size: {@code ./mvnw verify -Preliability-full} (README,
- * Reliability).
+ * <p>CI: 24 records (about 190 MB). Full size: {@code ./mvnw verify -Preliability-full}
+ * (docs/reliability.md).
  */
 class ResourceBoundsIT {
   private static final int RECORDS = Integer.getInteger("tokentally.reliability.max.records", 24);

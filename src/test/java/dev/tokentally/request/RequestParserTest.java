@@ -30,7 +30,7 @@ class RequestParserTest {
   }
 
   @Test
-  void shouldRecogniseAnAnthropicMessagesBody() {
+  void recognisesAnAnthropicMessagesBody() {
     LlmRequest request =
         parse(
             """
@@ -43,7 +43,7 @@ class RequestParserTest {
   }
 
   @Test
-  void shouldRecogniseGeminiBodiesAndTheCountTokensWrapper() {
+  void recognisesGeminiBodiesAndTheCountTokensWrapper() {
     LlmRequest plain = parse("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Hi\"}]}]}");
     LlmRequest wrapped =
         parse(
@@ -57,7 +57,7 @@ class RequestParserTest {
   }
 
   @Test
-  void shouldRejectValuesThatAreNotJsonWithTheirPosition() {
+  void rejectsValuesThatAreNotJsonWithTheirPosition() {
     Rejection invalid = refused("{\"model\": \"claude\", oops}");
 
     assertThat(invalid.code()).isEqualTo(ErrorCode.INVALID_JSON);
@@ -65,7 +65,7 @@ class RequestParserTest {
   }
 
   @Test
-  void shouldNotQuoteAnUnquotedCredentialInTheErrorMessage() {
+  void doesNotQuoteAnUnquotedCredentialInTheErrorMessage() {
     Rejection invalid =
         refused("{\"model\":\"claude-3-5-sonnet\",\"api_key\": AIzaSyCanary123, \"messages\":[]}");
     assertThat(invalid.code()).isEqualTo(ErrorCode.INVALID_JSON);
@@ -76,7 +76,7 @@ class RequestParserTest {
   }
 
   @Test
-  void shouldRejectEmptyValuesTrailingGarbageAndInvalidUtf8AsInvalidJson() {
+  void rejectsEmptyValuesTrailingGarbageAndInvalidUtf8AsInvalidJson() {
     assertThat(refused(new byte[0]).code()).isEqualTo(ErrorCode.INVALID_JSON);
     assertThat(refused((byte[]) null).code()).isEqualTo(ErrorCode.INVALID_JSON);
     assertThat(refused("{\"messages\":[]} trailing").code()).isEqualTo(ErrorCode.INVALID_JSON);
@@ -85,7 +85,7 @@ class RequestParserTest {
   }
 
   @Test
-  void shouldRejectNestingBeyondTheLimit() {
+  void rejectsNestingBeyondTheLimit() {
     String deep = "[".repeat(RequestParser.MAX_NESTING_DEPTH + 1);
 
     Rejection invalid = refused(deep);
@@ -95,7 +95,7 @@ class RequestParserTest {
   }
 
   @Test
-  void shouldNameTheJsonPathOfAStructuralProblem() {
+  void namesTheJsonPathOfAStructuralProblem() {
     Rejection noModel = refused("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
     Rejection badRole =
         refused(

@@ -20,16 +20,17 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Generated hostile input (issue 6, scenarios 4 and 5): malformed, mistyped, oversized and lying
- * records, valid requests full of prompt-injection text, and credentials in headers, bodies, query
- * strings and malformed JSON. Each record knows where it must come out and with which code; the
- * verdict reads both outputs and fails on anything else. Every credential value contains {@link
- * #CANARY}, so a scan of any output can prove none got through.
+ * Generated hostile input (reliability scenarios 4 and 5, docs/reliability.md): malformed,
+ * mistyped, oversized and lying records, valid requests full of prompt-injection text, and
+ * credentials in headers, bodies, query strings and malformed JSON. Each record knows where it must
+ * come out and with which code; the verdict reads both outputs and fails on anything else. Every
+ * credential value contains {@link #CANARY}, so a scan of any output can prove none got through.
  */
 public final class HostileWorkload {
   /** Part of every credential value sent; must never be seen in any output, log or metric. */
@@ -413,7 +414,7 @@ public final class HostileWorkload {
     }
     assertThat(seen).as("every record came out").hasSize(records.size());
     assertThat(seen.values()).as("and only once").allMatch(n -> n == 1);
-    Map<String, Integer> report = new java.util.TreeMap<>();
+    Map<String, Integer> report = new TreeMap<>();
     perKind.forEach((k, n) -> report.put(k.name().toLowerCase(), n));
     return report;
   }

@@ -2,10 +2,12 @@ package dev.tokentally.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -87,7 +89,7 @@ public final class NpmPackage {
     return false;
   }
 
-  private static void copy(InputStream in, java.io.OutputStream out, long size) throws IOException {
+  private static void copy(InputStream in, OutputStream out, long size) throws IOException {
     byte[] buffer = new byte[1 << 16];
     long left = size;
     while (left > 0) {
@@ -105,7 +107,7 @@ public final class NpmPackage {
     while (end < offset + length && header[end] != 0) {
       end++;
     }
-    return new String(header, offset, end - offset, java.nio.charset.StandardCharsets.US_ASCII);
+    return new String(header, offset, end - offset, StandardCharsets.US_ASCII);
   }
 
   private static String sha256(Path file) throws IOException {

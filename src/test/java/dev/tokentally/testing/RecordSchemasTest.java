@@ -12,7 +12,7 @@ class RecordSchemasTest {
   }
 
   @Test
-  void shouldRejectAnUnknownErrorCodeAndAMissingPayload() {
+  void rejectsAnUnknownErrorCodeAndAMissingPayload() {
     String source =
         "{\"topic\":\"t\",\"partition\":0,\"offset\":1,\"timestamp\":\"2026-11-22T10:00:00Z\"}";
     assertThatThrownBy(
@@ -37,7 +37,7 @@ class RecordSchemasTest {
   }
 
   @Test
-  void shouldRejectAnEnrichedRecordWithBothCountFields() {
+  void rejectsAnEnrichedRecordWithBothCountFields() {
     assertThatThrownBy(
             () ->
                 RecordSchemas.ENRICHED.assertValid(

@@ -5,13 +5,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -71,7 +77,7 @@ public final class TopicIo {
   public static List<ConsumerRecord<byte[], byte[]>> readCommittedUntil(
       String bootstrap,
       List<String> topics,
-      java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
+      Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
       Duration timeout) {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = committedReader(bootstrap)) {
@@ -111,7 +117,7 @@ public final class TopicIo {
    * visit}; returns how many there were.
    */
   public static long forEveryRecord(
-      String bootstrap, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> visit) {
+      String bootstrap, Consumer<ConsumerRecord<byte[], byte[]>> visit) {
     Map<String, Object> conf =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -121,24 +127,19 @@ public final class TopicIo {
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
             false);
     long seen = 0;
-    try (org.apache.kafka.clients.admin.Admin admin =
-            org.apache.kafka.clients.admin.Admin.create(
-                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    try (Admin admin = Admin.create(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
         KafkaConsumer<byte[], byte[]> consumer =
             new KafkaConsumer<>(conf, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      java.util.Set<String> topics = admin.listTopics().names().get();
-      List<org.apache.kafka.common.TopicPartition> partitions = new java.util.ArrayList<>();
+      Set<String> topics = admin.listTopics().names().get();
+      List<TopicPartition> partitions = new ArrayList<>();
       for (String topic : topics) {
         consumer
             .partitionsFor(topic)
-            .forEach(
-                p ->
-                    partitions.add(
-                        new org.apache.kafka.common.TopicPartition(topic, p.partition())));
+            .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
       while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
         if (System.nanoTime() > deadline) {
@@ -149,7 +150,7 @@ public final class TopicIo {
           seen++;
         }
       }
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -54,7 +54,7 @@ class DeadLetterProcessingExceptionHandlerTest {
   }
 
   @Test
-  void shouldDeadLetterAnInputRecordWhoseProcessingThrowsAndKeepProcessing() throws IOException {
+  void deadLettersAnInputRecordWhoseProcessingThrowsAndKeepProcessing() throws IOException {
     try (TopologyTestDriver driver = exploding(CONFIG.topics().requests())) {
       TestInputTopic<byte[], byte[]> in =
           driver.createInputTopic(
@@ -81,7 +81,7 @@ class DeadLetterProcessingExceptionHandlerTest {
   }
 
   @Test
-  void shouldUnwrapACountedRequestToItsOriginalKeyPayloadAndOffset() throws IOException {
+  void unwrapsACountedRequestToItsOriginalKeyPayloadAndOffset() throws IOException {
     String repartition = "tokentally-requests-by-name-repartition";
     try (TopologyTestDriver driver = exploding(repartition)) {
       TestInputTopic<byte[], byte[]> in =
@@ -114,7 +114,7 @@ class DeadLetterProcessingExceptionHandlerTest {
   }
 
   @Test
-  void shouldSkipAFailingUsageEventRatherThanWriteASecondOutputForItsRequest() {
+  void skipsAFailingUsageEventRatherThanWriteASecondOutputForItsRequest() {
     String repartition = "tokentally-usage-by-model-repartition";
     try (TopologyTestDriver driver = exploding(repartition)) {
       TestInputTopic<byte[], byte[]> in =

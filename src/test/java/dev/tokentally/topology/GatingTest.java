@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokentally.deadletter.ErrorResponse;
+import dev.tokentally.testing.RecordSchemas;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,43 +28,53 @@ class GatingTest {
 
   @TempDir Path dir;
 
-  private static String code(TopologyHarness h, JsonNode[] holder) {
+  /** The next dead letter, whose code header must agree with its body. */
+  private static JsonNode deadLetter(TopologyHarness h) {
     var record = h.deadLetterRecord();
-    holder[0] = readTree(record.value());
+    JsonNode value = readTree(record.value());
     String header =
         new String(
             record.headers().lastHeader(ErrorResponse.CODE_HEADER).value(), StandardCharsets.UTF_8);
-    assertThat(holder[0].at("/error/code").asText()).isEqualTo(header);
-    return header;
+    assertThat(value.at("/error/code").asText()).isEqualTo(header);
+    return value;
+  }
+
+  private static String code(JsonNode deadLetter) {
+    return deadLetter.at("/error/code").asText();
   }
 
   private static JsonNode readTree(byte[] value) {
-    return dev.tokentally.testing.RecordSchemas.DEAD_LETTER.assertValid(value);
+    return RecordSchemas.DEAD_LETTER.assertValid(value);
   }
 
   @Test
-  void shouldRejectInvalidJsonInvalidRequestsAndUnknownModels() {
+  void rejectsInvalidJsonInvalidRequestsAndUnknownModels() {
     try (TopologyHarness h = new TopologyHarness(Map.of())) {
       h.pipe("a", "{\"model\": ", AT);
       h.pipe("b", "{\"model\":\"claude-sonnet-4-5\",\"messages\":{}}", AT);
       h.pipe("c", CLAUDE.replace("claude-3-5-sonnet-20241022", "claude-99"), AT);
       h.pipe("d", "[" + "[".repeat(200) + "]".repeat(200) + "]", AT);
-      JsonNode[] v = new JsonNode[1];
+      JsonNode v;
 
-      assertThat(code(h, v)).isEqualTo("invalid_json");
-      assertThat(v[0].at("/error/details/line").asInt()).isEqualTo(1);
-      assertThat(code(h, v)).isEqualTo("invalid_request");
-      assertThat(v[0].at("/error/details/path").asText()).isEqualTo("$.messages");
-      assertThat(code(h, v)).isEqualTo("unknown_model");
-      assertThat(v[0].at("/meta/model").asText()).isEqualTo("claude-99");
-      assertThat(code(h, v)).isEqualTo("invalid_json");
-      assertThat(v[0].at("/error/details/max_nesting_depth").asInt()).isEqualTo(128);
+      v = deadLetter(h);
+
+      assertThat(code(v)).isEqualTo("invalid_json");
+      assertThat(v.at("/error/details/line").asInt()).isEqualTo(1);
+      v = deadLetter(h);
+      assertThat(code(v)).isEqualTo("invalid_request");
+      assertThat(v.at("/error/details/path").asText()).isEqualTo("$.messages");
+      v = deadLetter(h);
+      assertThat(code(v)).isEqualTo("unknown_model");
+      assertThat(v.at("/meta/model").asText()).isEqualTo("claude-99");
+      v = deadLetter(h);
+      assertThat(code(v)).isEqualTo("invalid_json");
+      assertThat(v.at("/error/details/max_nesting_depth").asInt()).isEqualTo(128);
       assertThat(h.noEnriched()).isTrue();
     }
   }
 
   @Test
-  void shouldRejectInputAloneOrInputPlusMaxTokensAboveTheContextWindow() {
+  void rejectsInputAloneOrInputPlusMaxTokensAboveTheContextWindow() {
     try (TopologyHarness h = new TopologyHarness(Map.of())) {
       String big = "hello ".repeat(210_000);
       h.pipe(
@@ -72,34 +85,39 @@ class GatingTest {
           AT);
       h.pipe("plus", CLAUDE.replace("{\"model\"", "{\"max_tokens\":199990,\"model\""), AT);
       h.pipe("fits", CLAUDE.replace("{\"model\"", "{\"max_tokens\":199986,\"model\""), AT);
-      JsonNode[] v = new JsonNode[1];
+      JsonNode v;
 
-      assertThat(code(h, v)).isEqualTo("context_window_exceeded");
-      assertThat(v[0].at("/error/details/exceeded_by").asText()).isEqualTo("input_tokens");
-      assertThat(v[0].at("/error/details/input_tokens").asLong()).isGreaterThan(200_000);
-      assertThat(v[0].at("/error/details/context_window").asLong()).isEqualTo(200_000);
-      assertThat(code(h, v)).isEqualTo("context_window_exceeded");
-      assertThat(v[0].at("/error/details/exceeded_by").asText())
+      v = deadLetter(h);
+
+      assertThat(code(v)).isEqualTo("context_window_exceeded");
+      assertThat(v.at("/error/details/exceeded_by").asText()).isEqualTo("input_tokens");
+      assertThat(v.at("/error/details/input_tokens").asLong()).isGreaterThan(200_000);
+      assertThat(v.at("/error/details/context_window").asLong()).isEqualTo(200_000);
+      v = deadLetter(h);
+      assertThat(code(v)).isEqualTo("context_window_exceeded");
+      assertThat(v.at("/error/details/exceeded_by").asText())
           .isEqualTo("input_tokens+max_output_tokens");
-      assertThat(v[0].at("/error/details/input_tokens").asLong()).isEqualTo(14);
-      assertThat(v[0].at("/error/details/max_output_tokens").asLong()).isEqualTo(199_990);
+      assertThat(v.at("/error/details/input_tokens").asLong()).isEqualTo(14);
+      assertThat(v.at("/error/details/max_output_tokens").asLong()).isEqualTo(199_990);
       assertThat(h.enriched().get("max_output_tokens").asLong()).isEqualTo(199_986);
     }
   }
 
   @Test
-  void shouldLeaveTheCountsErrorBarAsContextHeadroomOnlyWhenConfigured() {
+  void leavesTheCountsErrorBarAsContextHeadroomOnlyWhenConfigured() {
     String fitsExactly = CLAUDE.replace("{\"model\"", "{\"max_tokens\":199986,\"model\"");
     try (TopologyHarness h =
         new TopologyHarness(Map.of("TOKENTALLY_LIMITS_CONTEXT_HEADROOM", "error_bar"))) {
       h.pipe("near", fitsExactly, AT);
-      JsonNode[] v = new JsonNode[1];
+      JsonNode v;
 
-      assertThat(code(h, v)).isEqualTo("context_window_exceeded");
-      assertThat(v[0].at("/error/details/input_tokens").asLong()).isEqualTo(14);
-      long headroom = v[0].at("/error/details/headroom_tokens").asLong();
+      v = deadLetter(h);
+
+      assertThat(code(v)).isEqualTo("context_window_exceeded");
+      assertThat(v.at("/error/details/input_tokens").asLong()).isEqualTo(14);
+      long headroom = v.at("/error/details/headroom_tokens").asLong();
       assertThat(headroom).isPositive();
-      assertThat(v[0].at("/error/message").asText()).contains("error headroom");
+      assertThat(v.at("/error/message").asText()).contains("error headroom");
     }
     try (TopologyHarness h = new TopologyHarness(Map.of())) {
       h.pipe("near", fitsExactly, AT);
@@ -110,7 +128,7 @@ class GatingTest {
   }
 
   @Test
-  void shouldApplyTheTightestRequestCapOfDefaultModelAndName() throws IOException {
+  void appliesTheTightestRequestCapOfDefaultModelAndName() throws IOException {
     Path limits = dir.resolve("limits.json");
     Files.writeString(
         limits,
@@ -129,57 +147,64 @@ class GatingTest {
           AT,
           "X-Opper-Name",
           "roomy");
-      JsonNode[] v = new JsonNode[1];
+      JsonNode v;
 
       assertThat(h.enriched().get("input_tokens").asInt()).isEqualTo(14);
-      assertThat(code(h, v)).isEqualTo("request_token_limit_exceeded");
-      assertThat(v[0].at("/error/details/scope").asText()).isEqualTo("name");
-      assertThat(v[0].at("/error/details/limit").asLong()).isEqualTo(10);
-      assertThat(v[0].at("/meta/name").asText()).isEqualTo("tiny");
-      assertThat(code(h, v)).isEqualTo("request_token_limit_exceeded");
-      assertThat(v[0].at("/error/details/scope").asText()).isEqualTo("model");
-      assertThat(v[0].at("/error/details/subject").asText()).isEqualTo("claude-3-5-sonnet");
+      v = deadLetter(h);
+      assertThat(code(v)).isEqualTo("request_token_limit_exceeded");
+      assertThat(v.at("/error/details/scope").asText()).isEqualTo("name");
+      assertThat(v.at("/error/details/limit").asLong()).isEqualTo(10);
+      assertThat(v.at("/meta/name").asText()).isEqualTo("tiny");
+      v = deadLetter(h);
+      assertThat(code(v)).isEqualTo("request_token_limit_exceeded");
+      assertThat(v.at("/error/details/scope").asText()).isEqualTo("model");
+      assertThat(v.at("/error/details/subject").asText()).isEqualTo("claude-3-5-sonnet");
     }
   }
 
   @Test
-  void shouldApplyTheDefaultCapFromAPlainSetting() {
+  void appliesTheDefaultCapFromAPlainSetting() {
     try (TopologyHarness h =
         new TopologyHarness(Map.of("TOKENTALLY_LIMITS_REQUEST_MAX_TOKENS", "13"))) {
       h.pipe("k", CLAUDE, AT);
-      JsonNode[] v = new JsonNode[1];
+      JsonNode v;
 
-      assertThat(code(h, v)).isEqualTo("request_token_limit_exceeded");
-      assertThat(v[0].at("/error/details/scope").asText()).isEqualTo("default");
+      v = deadLetter(h);
+
+      assertThat(code(v)).isEqualTo("request_token_limit_exceeded");
+      assertThat(v.at("/error/details/scope").asText()).isEqualTo("default");
     }
   }
 
   @Test
-  void shouldRejectAnOversizedValueKeepingAHashedPrefixOfIt() throws Exception {
+  void rejectsAnOversizedValueKeepingAHashedPrefixOfIt() throws Exception {
     try (TopologyHarness h = new TopologyHarness(Map.of("TOKENTALLY_REQUEST_MAX_BYTES", "2048"))) {
       byte[] small = utf8(CLAUDE.replace("Hello, Claude", "x".repeat(2500)));
       byte[] huge = utf8(CLAUDE.replace("Hello, Claude", "é".repeat(100_000)));
       h.pipe("small", small, AT);
       h.pipe("huge", huge, AT);
-      JsonNode[] v = new JsonNode[1];
+      JsonNode v;
 
-      assertThat(code(h, v)).isEqualTo("payload_too_large");
-      assertThat(v[0].at("/error/details/max_bytes").asInt()).isEqualTo(2048);
-      assertThat(v[0].at("/meta/payload").asText())
+      v = deadLetter(h);
+
+      assertThat(code(v)).isEqualTo("payload_too_large");
+      assertThat(v.at("/error/details/max_bytes").asInt()).isEqualTo(2048);
+      assertThat(v.at("/meta/payload").asText())
           .isEqualTo(new String(small, StandardCharsets.UTF_8));
-      assertThat(code(h, v)).isEqualTo("payload_too_large");
-      assertThat(v[0].at("/meta/payload_truncated").asBoolean()).isTrue();
-      assertThat(v[0].at("/meta/payload_bytes").asInt()).isEqualTo(huge.length);
-      assertThat(v[0].at("/meta/payload_sha256").asText())
+      v = deadLetter(h);
+      assertThat(code(v)).isEqualTo("payload_too_large");
+      assertThat(v.at("/meta/payload_truncated").asBoolean()).isTrue();
+      assertThat(v.at("/meta/payload_bytes").asInt()).isEqualTo(huge.length);
+      assertThat(v.at("/meta/payload_sha256").asText())
           .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(huge)));
-      String kept = v[0].at("/meta/payload").asText();
+      String kept = v.at("/meta/payload").asText();
       assertThat(utf8(kept).length).isBetween(64 * 1024 - 3, 64 * 1024);
       assertThat(new String(huge, StandardCharsets.UTF_8)).startsWith(kept);
     }
   }
 
   @Test
-  void shouldBlankCredentialsInTheKeptPrefixButDescribeTheOriginalBytes() throws Exception {
+  void blanksCredentialsInTheKeptPrefixButDescribeTheOriginalBytes() throws Exception {
     try (TopologyHarness h = new TopologyHarness(Map.of("TOKENTALLY_REQUEST_MAX_BYTES", "2048"))) {
       byte[] small =
           utf8("{\"api_key\":\"sk-small-secret\"," + CLAUDE.substring(1) + " ".repeat(2100));
@@ -187,23 +212,26 @@ class GatingTest {
           utf8("{\"api_key\":\"sk-huge-secret\"," + CLAUDE.substring(1) + " ".repeat(100_000));
       h.pipe("small", small, AT);
       h.pipe("huge", huge, AT);
-      JsonNode[] v = new JsonNode[1];
+      JsonNode v;
 
-      assertThat(code(h, v)).isEqualTo("payload_too_large");
-      assertThat(v[0].at("/meta/payload").asText()).startsWith("{\"api_key\":\"[REDACTED]\",");
-      assertThat(v[0].at("/meta").has("payload_truncated")).isFalse();
-      assertThat(code(h, v)).isEqualTo("payload_too_large");
-      assertThat(v[0].at("/meta/payload").asText())
+      v = deadLetter(h);
+
+      assertThat(code(v)).isEqualTo("payload_too_large");
+      assertThat(v.at("/meta/payload").asText()).startsWith("{\"api_key\":\"[REDACTED]\",");
+      assertThat(v.at("/meta").has("payload_truncated")).isFalse();
+      v = deadLetter(h);
+      assertThat(code(v)).isEqualTo("payload_too_large");
+      assertThat(v.at("/meta/payload").asText())
           .startsWith("{\"api_key\":\"[REDACTED]\",")
           .doesNotContain("secret");
-      assertThat(v[0].at("/meta/payload_bytes").asInt()).isEqualTo(huge.length);
-      assertThat(v[0].at("/meta/payload_sha256").asText())
+      assertThat(v.at("/meta/payload_bytes").asInt()).isEqualTo(huge.length);
+      assertThat(v.at("/meta/payload_sha256").asText())
           .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(huge)));
     }
   }
 
   @Test
-  void shouldChargeBudgetsPerNameAndWindowAndNotChargeRejections() throws IOException {
+  void chargesBudgetsPerNameAndWindowAndNotChargeRejections() throws IOException {
     Path limits = dir.resolve("limits.json");
     Files.writeString(
         limits,
@@ -225,12 +253,12 @@ class GatingTest {
       // Next hour: both budgets are fresh.
       h.pipe("s6", CLAUDE, t0.plusSeconds(3600), "X-Opper-Name", "summarise");
 
-      java.util.List<String> accepted = new java.util.ArrayList<>();
+      List<String> accepted = new ArrayList<>();
       while (!h.noEnriched()) {
         accepted.add(new String(h.enrichedRecord().key(), StandardCharsets.UTF_8));
       }
       assertThat(accepted).containsExactlyInAnyOrder("s1", "s2", "o1", "u1", "s4", "s6");
-      JsonNode[] v = new JsonNode[1];
+      JsonNode v;
       var s3 = h.deadLetterRecord();
       assertThat(new String(s3.key(), StandardCharsets.UTF_8)).isEqualTo("s3");
       JsonNode d3 = readTree(s3.value());
@@ -241,9 +269,10 @@ class GatingTest {
       assertThat(d3.at("/error/details/window_start").asText()).isEqualTo("2026-11-22T10:00:00Z");
       assertThat(d3.at("/meta/payload").asText()).isEqualTo(CLAUDE);
       assertThat(d3.at("/meta/source/offset").asLong()).isEqualTo(2);
-      assertThat(code(h, v)).isEqualTo("budget_exceeded");
-      assertThat(v[0].at("/error/details/budget").asText()).isEqualTo("*");
-      assertThat(v[0].at("/error/details/used_tokens").asLong()).isEqualTo(42);
+      v = deadLetter(h);
+      assertThat(code(v)).isEqualTo("budget_exceeded");
+      assertThat(v.at("/error/details/budget").asText()).isEqualTo("*");
+      assertThat(v.at("/error/details/used_tokens").asLong()).isEqualTo(42);
       assertThat(h.noDeadLetters()).isTrue();
     }
   }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -50,7 +53,7 @@ class RecordFormsTest {
   }
 
   @Test
-  void shouldTakeTheModelOfABareGeminiBodyFromTheModelHeaderInAnyCase() {
+  void takesTheModelOfABareGeminiBodyFromTheModelHeaderInAnyCase() {
     harness.pipe("k", GEMINI_CONTENTS, AT, "X-TOKENTALLY-MODEL", "gemini-2.5-flash");
 
     JsonNode out = harness.enriched();
@@ -61,7 +64,7 @@ class RecordFormsTest {
   }
 
   @Test
-  void shouldRejectABareGeminiBodyWithoutAnyModel() {
+  void rejectsABareGeminiBodyWithoutAnyModel() {
     harness.pipe("k", GEMINI_CONTENTS, AT);
 
     JsonNode dead = harness.deadLetter();
@@ -77,7 +80,7 @@ class RecordFormsTest {
     "/v1/models/gemini-2.5-flash:generateContent, generateContent",
     "/v3/compat/v1beta/models/gemini-2.5-flash:generateContent, generateContent",
   })
-  void shouldCountACapturedGeminiRequestLikeItsBareBody(String path, String endpoint) {
+  void countsACapturedGeminiRequestLikeItsBareBody(String path, String endpoint) {
     int expected = bareGeminiCount();
 
     harness.pipe("cap", captured(path, GEMINI_CONTENTS, "{\"X-Opper-Name\":\"ask\"}"), AT);
@@ -92,7 +95,7 @@ class RecordFormsTest {
   }
 
   @Test
-  void shouldCountAGeminiCountTokensWrapperAndAnInteractionsRequest() {
+  void countsAGeminiCountTokensWrapperAndAnInteractionsRequest() {
     int expected = bareGeminiCount();
     String wrapper =
         "{\"generateContentRequest\":{\"model\":\"models/gemini-2.5-flash\","
@@ -128,7 +131,7 @@ class RecordFormsTest {
     "/v3/compat/v1/messages/count_tokens, messages.count_tokens",
     "/v3/compat/v1/messages, messages",
   })
-  void shouldCountACapturedAnthropicRequestLikeItsBareBody(String path, String endpoint) {
+  void countsACapturedAnthropicRequestLikeItsBareBody(String path, String endpoint) {
     harness.pipe("cap", captured(path, CLAUDE, "{\"anthropic-version\":\"2023-06-01\"}"), AT);
 
     JsonNode out = harness.enriched();
@@ -140,7 +143,7 @@ class RecordFormsTest {
   }
 
   @Test
-  void shouldAcceptACapturedBodyHeldAsAJsonString() {
+  void acceptsACapturedBodyHeldAsAJsonString() {
     harness.pipe(
         "cap",
         "{\"method\":\"POST\",\"path\":\"/v1/messages\",\"body\":"
@@ -152,7 +155,7 @@ class RecordFormsTest {
   }
 
   @Test
-  void shouldPreferKafkaHeadersOverCapturedOnesForTheName() {
+  void prefersKafkaHeadersOverCapturedOnesForTheName() {
     harness.pipe(
         "cap",
         captured("/v1/messages", CLAUDE, "{\"x-opper-name\":\"captured\"}"),
@@ -168,7 +171,7 @@ class RecordFormsTest {
     "/v1/chat/completions, $.path",
     "/v1beta/models/gemini-2.5-flash:embedContent, $.path",
   })
-  void shouldRejectACapturedRequestToAnUnsupportedPath(String path, String at) {
+  void rejectsACapturedRequestToAnUnsupportedPath(String path, String at) {
     harness.pipe("cap", captured(path, GEMINI_CONTENTS, "{}"), AT);
 
     JsonNode dead = harness.deadLetter();
@@ -179,7 +182,7 @@ class RecordFormsTest {
   }
 
   @Test
-  void shouldRejectACapturedGetAndNameTheBodyInPaths() {
+  void rejectsACapturedGetAndNameTheBodyInPaths() {
     harness.pipe("get", captured("/v1/messages", CLAUDE, "{}").replace("POST", "GET"), AT);
     harness.pipe(
         "role",
@@ -195,7 +198,7 @@ class RecordFormsTest {
   }
 
   @Test
-  void shouldBlankBodyCredentialsAndDropCapturedCredentialHeadersButCountTheSame() {
+  void blanksBodyCredentialsAndDropCapturedCredentialHeadersButCountTheSame() {
     String withCredentials =
         "{\"model\":\"gemini-2.5-flash\",\"custom_model_credentials\":{\"identifier\":\"vertex\","
             + "\"api_key\":\"AIza-body-secret\",\"extra\":{\"token\":\"xtra-secret\"}},"
@@ -215,7 +218,7 @@ class RecordFormsTest {
     harness.pipe("cred-bad", withCredentials.substring(0, withCredentials.length() - 3), AT);
 
     var record = harness.enrichedRecord();
-    JsonNode out = readTree(new String(record.value(), java.nio.charset.StandardCharsets.UTF_8));
+    JsonNode out = readTree(new String(record.value(), StandardCharsets.UTF_8));
     assertThat(out.get("totalTokens").asInt()).isEqualTo(expected);
     assertThat(out.at("/request/custom_model_credentials/api_key").asText())
         .isEqualTo("[REDACTED]");
@@ -225,7 +228,7 @@ class RecordFormsTest {
     assertThat(record.headers().lastHeader("x-api-key")).isNull();
     var dead = harness.deadLetterRecord();
     for (byte[] value : new byte[][] {record.value(), dead.value()}) {
-      assertThat(new String(value, java.nio.charset.StandardCharsets.UTF_8))
+      assertThat(new String(value, StandardCharsets.UTF_8))
           .doesNotContain("secret")
           .contains("[REDACTED]");
     }
@@ -234,8 +237,8 @@ class RecordFormsTest {
   private static JsonNode readTree(String json) {
     try {
       return MAPPER.readTree(json);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokentally.counting.Tokenizers;
 import dev.tokentally.deadletter.ErrorResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
@@ -68,7 +70,7 @@ class TokentallyTopologyTest {
   }
 
   @Test
-  void shouldEnrichAnAnthropicRequestWithItsInputTokens() throws IOException {
+  void enrichesAnAnthropicRequestWithItsInputTokens() throws IOException {
     RecordHeaders headers = new RecordHeaders();
     headers.add("x-opper-name", utf8("summarise"));
     headers.add("X-Opper-Parent-Span-Id", utf8("span-1"));
@@ -95,7 +97,7 @@ class TokentallyTopologyTest {
   }
 
   @Test
-  void shouldEnrichAGeminiRequestWithTotalTokens() throws IOException {
+  void enrichesAGeminiRequestWithTotalTokens() throws IOException {
     pipe(
         "req-2",
         utf8(
@@ -105,13 +107,13 @@ class TokentallyTopologyTest {
     JsonNode value = MAPPER.readTree(enriched.readValue());
 
     assertThat(value.get("totalTokens").asInt())
-        .isEqualTo(dev.tokentally.counting.Tokenizers.gemma3().count("What is Kafka?") + 1);
+        .isEqualTo(Tokenizers.gemma3().count("What is Kafka?") + 1);
     assertThat(value.has("input_tokens")).isFalse();
     assertThat(value.get("api").asText()).isEqualTo("gemini.generate_content");
   }
 
   @Test
-  void shouldSendANonJsonValueToTheDeadLetterTopicWithItsPayload() throws IOException {
+  void sendsANonJsonValueToTheDeadLetterTopicWithItsPayload() throws IOException {
     pipe("bad-1", utf8("this is not json"), new RecordHeaders());
 
     TestRecord<byte[], byte[]> out = deadLetters.readRecord();
@@ -129,7 +131,7 @@ class TokentallyTopologyTest {
   }
 
   @Test
-  void shouldKeepBytesThatAreNotUtf8AsBase64() throws IOException {
+  void keepsBytesThatAreNotUtf8AsBase64() throws IOException {
     byte[] binary = {(byte) 0xff, (byte) 0xfe, 0, 1, 2, (byte) 0x80};
     pipe("bin", binary, new RecordHeaders());
 
@@ -141,7 +143,7 @@ class TokentallyTopologyTest {
   }
 
   @Test
-  void shouldRejectAJsonValueThatIsNotARequestWithItsPath() throws IOException {
+  void rejectsAJsonValueThatIsNotARequestWithItsPath() throws IOException {
     pipe("no-model", utf8("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"), null);
 
     TestRecord<byte[], byte[]> out = deadLetters.readRecord();
@@ -153,7 +155,7 @@ class TokentallyTopologyTest {
   }
 
   @Test
-  void shouldDeadLetterEmptyAndNullValues() throws IOException {
+  void deadLettersEmptyAndNullValues() throws IOException {
     pipe("empty", new byte[0], new RecordHeaders());
     pipe("null", null, new RecordHeaders());
 
@@ -166,7 +168,7 @@ class TokentallyTopologyTest {
   }
 
   @Test
-  void shouldDropCredentialHeadersFromBothOutputs() {
+  void dropsCredentialHeadersFromBothOutputs() {
     RecordHeaders headers = new RecordHeaders();
     headers.add("x-api-key", utf8("sk-ant-secret"));
     headers.add("Authorization", utf8("Bearer secret"));
@@ -178,8 +180,7 @@ class TokentallyTopologyTest {
 
     for (TestRecord<byte[], byte[]> out :
         List.of(enriched.readRecord(), deadLetters.readRecord())) {
-      List<String> names =
-          java.util.Arrays.stream(out.headers().toArray()).map(Header::key).toList();
+      List<String> names = Arrays.stream(out.headers().toArray()).map(Header::key).toList();
       assertThat(names).contains("X-Opper-Name");
       assertThat(names)
           .noneMatch(n -> n.equalsIgnoreCase("x-api-key"))
@@ -191,7 +192,7 @@ class TokentallyTopologyTest {
   }
 
   @Test
-  void shouldWriteEveryInputRecordToExactlyOneTopic() {
+  void writesEveryInputRecordToExactlyOneTopic() {
     for (int i = 0; i < 50; i++) {
       pipe("k" + i, utf8(i % 3 == 0 ? "{broken" : BASIC), new RecordHeaders());
     }

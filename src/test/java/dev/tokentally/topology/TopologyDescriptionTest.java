@@ -17,7 +17,7 @@ class TopologyDescriptionTest {
   private static final Path COMMITTED = Path.of("topology", "topology.txt");
 
   @Test
-  void shouldMatchTheCommittedDescription() throws IOException {
+  void matchesTheCommittedDescription() throws IOException {
     String actual = TopologyFixture.topology().describe().toString();
     if (Boolean.getBoolean("topology.update")) {
       Files.writeString(COMMITTED, actual, StandardCharsets.UTF_8);
@@ -29,7 +29,7 @@ class TopologyDescriptionTest {
   }
 
   @Test
-  void shouldNameEveryProcessorExplicitly() {
+  void namesEveryProcessorExplicitly() {
     String description = TopologyFixture.topology().describe().toString();
 
     assertThat(description).doesNotContain("KSTREAM-").doesNotContain("KTABLE-");

@@ -3,6 +3,7 @@ package dev.tokentally.topology;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.streams.TopologyDescription;
 
 /** Renders a topology description as a Mermaid flowchart: topics and stores as cylinders. */
@@ -12,8 +13,8 @@ final class TopologyDiagram {
   static String mermaid(TopologyDescription description) {
     StringBuilder out = new StringBuilder("flowchart LR\n");
     Set<String> edges = new LinkedHashSet<>();
-    Set<String> topics = new java.util.TreeSet<>();
-    Set<String> stores = new java.util.TreeSet<>();
+    Set<String> topics = new TreeSet<>();
+    Set<String> stores = new TreeSet<>();
     description.subtopologies().stream()
         .sorted(Comparator.comparingInt(TopologyDescription.Subtopology::id))
         .forEach(

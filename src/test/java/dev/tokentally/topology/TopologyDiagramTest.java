@@ -20,7 +20,7 @@ class TopologyDiagramTest {
   private static final String END = "<!-- diagram:end -->";
 
   @Test
-  void shouldMatchTheCommittedDiagramFileAndReadmeBlock() throws IOException {
+  void matchesTheCommittedDiagramFileAndReadmeBlock() throws IOException {
     String diagram = TopologyDiagram.mermaid(TopologyFixture.topology().describe());
     String block = START + "\n```mermaid\n" + diagram + "```\n" + END;
     String readme = Files.readString(README, StandardCharsets.UTF_8);

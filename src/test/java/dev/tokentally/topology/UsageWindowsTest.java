@@ -36,7 +36,7 @@ class UsageWindowsTest {
   }
 
   @Test
-  void shouldCountLateRecordsWithinGraceAndDropThemFromClosedWindowsOnly() {
+  void countsLateRecordsWithinGraceAndDropThemFromClosedWindowsOnly() {
     try (TopologyHarness h = new TopologyHarness(Map.of("TOKENTALLY_USAGE_GRACE", "1m"))) {
       h.pipe("a", CLAUDE, T0.plusSeconds(10), "X-Opper-Name", "fn");
       h.pipe("b", CLAUDE, T0.plusSeconds(70), "X-Opper-Name", "fn");
@@ -76,7 +76,7 @@ class UsageWindowsTest {
   }
 
   @Test
-  void shouldKeepSeparateTotalsPerNameAndModelAndUseConfiguredWindows() {
+  void keepsSeparateTotalsPerNameAndModelAndUseConfiguredWindows() {
     try (TopologyHarness h = new TopologyHarness(Map.of("TOKENTALLY_USAGE_WINDOWS", "30s,1d"))) {
       h.pipe("a", CLAUDE, T0, "X-Opper-Name", "one");
       h.pipe(
@@ -104,7 +104,7 @@ class UsageWindowsTest {
   }
 
   @Test
-  void shouldEmitOneFinalRecordPerWindowOnCloseAndNoAllTimeRecords() {
+  void emitsOneFinalRecordPerWindowOnCloseAndNoAllTimeRecords() {
     try (TopologyHarness h =
         new TopologyHarness(
             Map.of("TOKENTALLY_USAGE_EMIT", "final", "TOKENTALLY_USAGE_GRACE", "10s"))) {
