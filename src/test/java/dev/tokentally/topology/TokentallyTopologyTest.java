@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokentally.counting.Tokenizers;
 import dev.tokentally.deadletter.ErrorResponse;
+import dev.tokentally.testing.RecordSchemas;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -76,7 +77,7 @@ class TokentallyTopologyTest {
     headers.add("X-Opper-Parent-Span-Id", utf8("span-1"));
     pipe("req-1", utf8(BASIC), headers);
 
-    TestRecord<byte[], byte[]> out = enriched.readRecord();
+    TestRecord<byte[], byte[]> out = enrichedRecord();
     JsonNode value = MAPPER.readTree(out.value());
 
     assertThat(new String(out.key(), StandardCharsets.UTF_8)).isEqualTo("req-1");
@@ -104,7 +105,7 @@ class TokentallyTopologyTest {
             "{\"model\":\"gemini-2.5-flash\",\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"What is Kafka?\"}]}]}"),
         new RecordHeaders());
 
-    JsonNode value = MAPPER.readTree(enriched.readValue());
+    JsonNode value = RecordSchemas.ENRICHED.assertValid(enriched.readValue());
 
     assertThat(value.get("totalTokens").asInt())
         .isEqualTo(Tokenizers.gemma3().count("What is Kafka?") + 1);
@@ -116,7 +117,7 @@ class TokentallyTopologyTest {
   void sendsANonJsonValueToTheDeadLetterTopicWithItsPayload() throws IOException {
     pipe("bad-1", utf8("this is not json"), new RecordHeaders());
 
-    TestRecord<byte[], byte[]> out = deadLetters.readRecord();
+    TestRecord<byte[], byte[]> out = deadLetterRecord();
     JsonNode value = MAPPER.readTree(out.value());
 
     assertThat(new String(out.key(), StandardCharsets.UTF_8)).isEqualTo("bad-1");
@@ -135,7 +136,7 @@ class TokentallyTopologyTest {
     byte[] binary = {(byte) 0xff, (byte) 0xfe, 0, 1, 2, (byte) 0x80};
     pipe("bin", binary, new RecordHeaders());
 
-    JsonNode value = MAPPER.readTree(deadLetters.readValue());
+    JsonNode value = RecordSchemas.DEAD_LETTER.assertValid(deadLetters.readValue());
 
     assertThat(value.at("/meta/payload_base64").asText())
         .isEqualTo(Base64.getEncoder().encodeToString(binary));
@@ -146,7 +147,7 @@ class TokentallyTopologyTest {
   void rejectsAJsonValueThatIsNotARequestWithItsPath() throws IOException {
     pipe("no-model", utf8("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"), null);
 
-    TestRecord<byte[], byte[]> out = deadLetters.readRecord();
+    TestRecord<byte[], byte[]> out = deadLetterRecord();
     JsonNode value = MAPPER.readTree(out.value());
 
     assertThat(value.at("/error/code").asText()).isEqualTo("invalid_request");
@@ -163,7 +164,8 @@ class TokentallyTopologyTest {
 
     assertThat(values).hasSize(2);
     for (byte[] v : values) {
-      assertThat(MAPPER.readTree(v).at("/error/code").asText()).isEqualTo("invalid_json");
+      assertThat(RecordSchemas.DEAD_LETTER.assertValid(v).at("/error/code").asText())
+          .isEqualTo("invalid_json");
     }
   }
 
@@ -178,8 +180,7 @@ class TokentallyTopologyTest {
     pipe("good", utf8(BASIC), headers);
     pipe("bad", utf8("{"), new RecordHeaders(headers.toArray()));
 
-    for (TestRecord<byte[], byte[]> out :
-        List.of(enriched.readRecord(), deadLetters.readRecord())) {
+    for (TestRecord<byte[], byte[]> out : List.of(enrichedRecord(), deadLetterRecord())) {
       List<String> names = Arrays.stream(out.headers().toArray()).map(Header::key).toList();
       assertThat(names).contains("X-Opper-Name");
       assertThat(names)
@@ -199,6 +200,21 @@ class TokentallyTopologyTest {
 
     assertThat(enriched.getQueueSize() + deadLetters.getQueueSize()).isEqualTo(50);
     assertThat(deadLetters.getQueueSize()).isEqualTo(17);
+    enriched.readValuesToList().forEach(RecordSchemas.ENRICHED::assertValid);
+    deadLetters.readValuesToList().forEach(RecordSchemas.DEAD_LETTER::assertValid);
+  }
+
+  /** The next enriched record; every output of these tests is checked against its schema. */
+  private TestRecord<byte[], byte[]> enrichedRecord() {
+    TestRecord<byte[], byte[]> record = enriched.readRecord();
+    RecordSchemas.ENRICHED.assertValid(record.value());
+    return record;
+  }
+
+  private TestRecord<byte[], byte[]> deadLetterRecord() {
+    TestRecord<byte[], byte[]> record = deadLetters.readRecord();
+    RecordSchemas.DEAD_LETTER.assertValid(record.value());
+    return record;
   }
 
   private static String headerValue(TestRecord<byte[], byte[]> record, String name) {
