@@ -9,10 +9,10 @@ import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
 
 /** The Kafka Streams properties for a configuration: the user's settings plus the handlers. */
-public final class StreamsProperties {
+final class StreamsProperties {
   private StreamsProperties() {}
 
-  public static Properties of(AppConfig config, String bootstrapServers) {
+  static Properties of(AppConfig config, String bootstrapServers) {
     Properties props = config.kafkaProperties(bootstrapServers);
     props.put(
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
@@ -39,7 +39,7 @@ public final class StreamsProperties {
   }
 
   /** The largest record tokentally writes: a counted request with enriched form and payload. */
-  public static int maxRecordBytes(AppConfig config) {
+  static int maxRecordBytes(AppConfig config) {
     long bytes = 2L * config.requestMaxBytes() + 1024 * 1024;
     return (int) Math.min(Integer.MAX_VALUE, bytes);
   }

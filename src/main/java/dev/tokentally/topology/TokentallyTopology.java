@@ -29,8 +29,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The stream processor, built as a pure function of its settings so {@code main} and the tests run
- * the same topology. {@code topology/README.md} documents every topic, processor and store.
+ * The stream processor, built as a pure function of its settings; {@code main}, the tests and the
+ * benchmark reach it through {@code app.Wiring}, so they run the same topology. {@code
+ * topology/README.md} documents every topic, processor and store.
  *
  * <ol>
  *   <li>{@code requests} is read as raw bytes, so no value can fail deserialisation.
@@ -48,12 +49,6 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class TokentallyTopology {
   private TokentallyTopology() {}
-
-  /** The topology with meters that go nowhere, for tests and tools. */
-  public static Topology build(
-      Topics topics, UsageSettings usage, RequestAssessor assessor, Properties props) {
-    return build(topics, usage, assessor, RequestMetrics.discarding(), props);
-  }
 
   public static Topology build(
       Topics topics,

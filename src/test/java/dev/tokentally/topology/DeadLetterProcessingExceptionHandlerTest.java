@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokentally.app.AppConfig;
 import dev.tokentally.app.ConfigLoader;
-import dev.tokentally.app.StreamsProperties;
 import dev.tokentally.enrich.CountedRequest;
 import dev.tokentally.enrich.CountedRequestSerde;
 import dev.tokentally.request.SourcePosition;
@@ -33,7 +32,7 @@ class DeadLetterProcessingExceptionHandlerTest {
 
   /** A topology that reads {@code input} and throws on values that contain "boom". */
   private static TopologyTestDriver exploding(String input) {
-    var props = StreamsProperties.of(CONFIG, "unused:9092");
+    var props = TopologyFixture.props();
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read"))
         .mapValues(

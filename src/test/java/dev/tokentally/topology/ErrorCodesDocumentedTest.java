@@ -15,8 +15,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Error codes have one home, {@code topology/README.md}'s table, which says where each code
- * appears and, for HTTP answers, its status; the dead-letter schema allows exactly the codes a dead letter can carry.
+ * Error codes have one home, {@code topology/README.md}'s table, which says where each code appears
+ * and, for HTTP answers, its status; the dead-letter schema allows exactly the codes a dead letter
+ * can carry.
  */
 class ErrorCodesDocumentedTest {
 
