@@ -21,9 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 class CountCommandTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String BASIC =
-      "{\"model\":\"claude-3-5-sonnet-20241022\",\"system\":\"You are a scientist\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello, Claude\"}]}";
+      """
+      {"model":"claude-3-5-sonnet-20241022","system":"You are a scientist","messages":[{"role":"user","content":"Hello, Claude"}]}""";
   private static final String GEMINI_NO_MODEL =
-      "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"What's the highest mountain in Africa?\"}]}]}";
+      """
+      {"contents":[{"role":"user","parts":[{"text":"What's the highest mountain in Africa?"}]}]}""";
 
   record Run(int exit, String out, String err) {
     List<JsonNode> lines() throws IOException {
@@ -80,7 +82,8 @@ class CountCommandTest {
   void apiFlagReadsABodyWhoseShapeIsAmbiguous() throws IOException {
     Run run =
         run(
-            "{\"model\":\"gemini-2.0-flash\",\"input\":\"Why is the sky blue?\"}",
+            """
+            {"model":"gemini-2.0-flash","input":"Why is the sky blue?"}""",
             false,
             "--api",
             "gemini",
@@ -97,7 +100,9 @@ class CountCommandTest {
       jsonl.append(BASIC).append('\n');
     }
     jsonl
-        .append("{\"model\":\"gemini-2.0-flash\",")
+        .append(
+            """
+            {"model":"gemini-2.0-flash",""")
         .append(GEMINI_NO_MODEL.substring(1))
         .append('\n');
     Path file = Files.writeString(dir.resolve("requests.jsonl"), jsonl);

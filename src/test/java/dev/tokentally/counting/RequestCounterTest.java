@@ -54,9 +54,12 @@ class RequestCounterTest {
   void variantsOfARegisteredModelCountAsItAndSayWhile() {
     TokenCount variant =
         count(
-            "{\"model\":\"gemini-2.0-flash-thinking-exp-01-21\",\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}");
+            """
+            {"model":"gemini-2.0-flash-thinking-exp-01-21","contents":[{"parts":[{"text":"hi"}]}]}""");
     TokenCount base =
-        count("{\"model\":\"gemini-2.0-flash\",\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}");
+        count(
+            """
+            {"model":"gemini-2.0-flash","contents":[{"parts":[{"text":"hi"}]}]}""");
     assertThat(variant.total()).isEqualTo(base.total());
     assertThat(variant.notes())
         .anyMatch(
@@ -64,7 +67,8 @@ class RequestCounterTest {
     CountOutcome unknown =
         result(
             COUNTER,
-            "{\"model\":\"gemini-9-ultra\",\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}");
+            """
+            {"model":"gemini-9-ultra","contents":[{"parts":[{"text":"hi"}]}]}""");
     assertThat(unknown).isInstanceOf(CountOutcome.Refused.class);
     assertThat(((CountOutcome.Refused) unknown).rejection().code().code())
         .isEqualTo("unknown_model");
@@ -76,7 +80,8 @@ class RequestCounterTest {
         Base64.getUrlEncoder().withoutPadding().encodeToString(SyntheticPng.of(300, 301));
     String standard = Base64.getEncoder().encodeToString(SyntheticPng.of(300, 301));
     String gemini =
-        "{\"model\":\"gemini-2.5-flash\",\"contents\":[{\"parts\":[{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"%s\"}}]}]}";
+        """
+        {"model":"gemini-2.5-flash","contents":[{"parts":[{"inlineData":{"mimeType":"image/png","data":"%s"}}]}]}""";
     assertThat(count(gemini.formatted(urlSafe)).total())
         .isEqualTo(count(gemini.formatted(standard)).total());
     CountOutcome anthropic =
@@ -103,10 +108,12 @@ class RequestCounterTest {
     assertThat(systemTurn.total()).isEqualTo(userTurn.total());
     TokenCount loneObject =
         count(
-            "{\"model\":\"gemini-2.5-flash\",\"contents\":[{\"role\":\"user\",\"parts\":{\"text\":\"Who made Ruby?\"}}]}");
+            """
+            {"model":"gemini-2.5-flash","contents":[{"role":"user","parts":{"text":"Who made Ruby?"}}]}""");
     TokenCount array =
         count(
-            "{\"model\":\"gemini-2.5-flash\",\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Who made Ruby?\"}]}]}");
+            """
+            {"model":"gemini-2.5-flash","contents":[{"role":"user","parts":[{"text":"Who made Ruby?"}]}]}""");
     assertThat(loneObject.total()).isEqualTo(array.total());
     TokenCount toolAddition =
         count(
@@ -128,16 +135,19 @@ class RequestCounterTest {
   void everyCountStatesItsErrorBarAndExactOnesSayZero() {
     TokenCount gemmaText =
         count(
-            "{\"model\":\"gemini-2.5-flash\",\"contents\":[{\"parts\":[{\"text\":\"Hello there\"}]}]}");
+            """
+            {"model":"gemini-2.5-flash","contents":[{"parts":[{"text":"Hello there"}]}]}""");
     assertThat(gemmaText.method()).isEqualTo(CountMethod.TOKENIZER);
     assertThat(gemmaText.errorPct()).isZero();
     TokenCount claude =
         count(
-            "{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            """
+            {"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"hi"}]}""");
     assertThat(claude.errorPct()).isPositive();
     TokenCount urlImage =
         count(
-            "{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":\"https://example.com/a.png\"}}]}]}");
+            """
+            {"model":"claude-sonnet-4-5","messages":[{"role":"user","content":[{"type":"image","source":{"type":"url","url":"https://example.com/a.png"}}]}]}""");
     assertThat(urlImage.method()).isEqualTo(CountMethod.HEURISTIC);
     assertThat(urlImage.errorPct()).isNull();
   }
@@ -175,7 +185,8 @@ class RequestCounterTest {
     CountOutcome result =
         result(
             COUNTER,
-            "{\"model\":\"claude-unknown-9\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            """
+            {"model":"claude-unknown-9","messages":[{"role":"user","content":"hi"}]}""");
     assertThat(result)
         .isInstanceOfSatisfying(
             CountOutcome.Refused.class,
@@ -191,7 +202,8 @@ class RequestCounterTest {
     CountOutcome result =
         result(
             counter,
-            "{\"model\":\"claude-next\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            """
+            {"model":"claude-next","messages":[{"role":"user","content":"hi"}]}""");
     assertThat(result)
         .isInstanceOfSatisfying(
             CountOutcome.Counted.class,
@@ -224,7 +236,8 @@ class RequestCounterTest {
   @Test
   void fieldsThatDoNotCountChangeNothing() {
     String plain =
-        "{\"model\":\"claude-sonnet-4-6\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Summarise the attached report in three bullet points.\"}]}]}";
+        """
+        {"model":"claude-sonnet-4-6","messages":[{"role":"user","content":[{"type":"text","text":"Summarise the attached report in three bullet points."}]}]}""";
     String decorated =
         "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":1024,\"stream\":true,\"temperature\":0.2,\"top_p\":0.9,\"top_k\":5,"
             + "\"stop_sequences\":[\"END\"],\"metadata\":{\"user_id\":\"u1\"},\"fallbacks\":[\"x\"],\"unknown_field\":{\"a\":1},"
@@ -235,7 +248,8 @@ class RequestCounterTest {
   @Test
   void toolChoiceAnySelectsTheForcedToolPromptColumn() {
     String tools =
-        "\"tools\":[{\"name\":\"f\",\"description\":\"d\",\"input_schema\":{\"type\":\"object\"}}]";
+        """
+        "tools":[{"name":"f","description":"d","input_schema":{"type":"object"}}]""";
     String base =
         "{\"model\":\"claude-opus-4-6\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
             + tools;
@@ -244,7 +258,8 @@ class RequestCounterTest {
     assertThat(any - auto).isEqualTo(589 - 497);
     int none =
         count(
-                "{\"model\":\"claude-opus-4-6\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"tool_choice\":{\"type\":\"none\"}}")
+                """
+                {"model":"claude-opus-4-6","messages":[{"role":"user","content":"hi"}],"tool_choice":{"type":"none"}}""")
             .total();
     assertThat(none).isLessThan(auto - 497);
   }
@@ -252,7 +267,8 @@ class RequestCounterTest {
   @Test
   void priorTurnThinkingCountsOnlyOnModelsThatKeepIt() {
     String messages =
-        "\"messages\":[{\"role\":\"user\",\"content\":\"q\"},{\"role\":\"assistant\",\"content\":[{\"type\":\"thinking\",\"thinking\":\"a long chain of thought about the question\",\"signature\":\"s\"},{\"type\":\"text\",\"text\":\"a\"}]},{\"role\":\"user\",\"content\":\"more\"}]";
+        """
+        "messages":[{"role":"user","content":"q"},{"role":"assistant","content":[{"type":"thinking","thinking":"a long chain of thought about the question","signature":"s"},{"type":"text","text":"a"}]},{"role":"user","content":"more"}]""";
     TokenCount stripped = count("{\"model\":\"claude-haiku-4-5\"," + messages + "}");
     TokenCount kept = count("{\"model\":\"claude-sonnet-4-6\"," + messages + "}");
     assertThat(stripped.breakdown()).doesNotContainKey("thinking");
@@ -262,7 +278,8 @@ class RequestCounterTest {
   @Test
   void imagesCostTheirPatchesAfterTheModelsDownscale() {
     String body =
-        "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"%s\"}}]}]}";
+        """
+        {"model":"%s","messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"%s"}}]}]}""";
     String big = png(3000, 2000);
     assertThat(count(body.formatted("claude-sonnet-4-6", big)).breakdown().get("images"))
         .isLessThanOrEqualTo(1568 + 3);
@@ -275,7 +292,8 @@ class RequestCounterTest {
   void urlImagesAreCountedAtTheLargestSizeAndLabelledHeuristic() {
     TokenCount count =
         count(
-            "{\"model\":\"claude-sonnet-4-6\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":\"https://example.com/a.png\"}}]}]}");
+            """
+            {"model":"claude-sonnet-4-6","messages":[{"role":"user","content":[{"type":"image","source":{"type":"url","url":"https://example.com/a.png"}}]}]}""");
     assertThat(count.method()).isEqualTo(CountMethod.HEURISTIC);
     assertThat(count.breakdown().get("images")).isEqualTo(1568 + 3);
     assertThat(count.notes()).anyMatch(n -> n.contains("url source"));
@@ -286,7 +304,8 @@ class RequestCounterTest {
     CountOutcome notImage =
         result(
             COUNTER,
-            "{\"model\":\"claude-sonnet-4-6\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"aGVsbG8gd29ybGQgaGVsbG8gd29ybGQgaGVsbG8gd29ybGQgaGVsbG8gd29ybGQ=\"}}]}]}");
+            """
+            {"model":"claude-sonnet-4-6","messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"aGVsbG8gd29ybGQgaGVsbG8gd29ybGQgaGVsbG8gd29ybGQgaGVsbG8gd29ybGQ="}}]}]}""");
     assertThat(notImage)
         .isInstanceOfSatisfying(
             CountOutcome.Refused.class,
@@ -308,7 +327,8 @@ class RequestCounterTest {
     CountOutcome unknownBlock =
         result(
             COUNTER,
-            "{\"model\":\"claude-sonnet-4-6\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"hologram\"}]}]}");
+            """
+            {"model":"claude-sonnet-4-6","messages":[{"role":"user","content":[{"type":"hologram"}]}]}""");
     assertThat(unknownBlock)
         .isInstanceOfSatisfying(
             CountOutcome.Refused.class,
@@ -321,11 +341,13 @@ class RequestCounterTest {
   void geminiAddsOneTokenPerRoleTaggedContent() {
     int noRole =
         count(
-                "{\"model\":\"gemini-2.5-flash\",\"contents\":[{\"parts\":[{\"text\":\"Hello there\"}]}]}")
+                """
+                {"model":"gemini-2.5-flash","contents":[{"parts":[{"text":"Hello there"}]}]}""")
             .total();
     int withRole =
         count(
-                "{\"model\":\"gemini-2.5-flash\",\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Hello there\"}]}]}")
+                """
+                {"model":"gemini-2.5-flash","contents":[{"role":"user","parts":[{"text":"Hello there"}]}]}""")
             .total();
     assertThat(withRole).isEqualTo(noRole + 1);
     assertThat(noRole).isEqualTo(Tokenizers.gemma3().count("Hello there"));
@@ -334,11 +356,14 @@ class RequestCounterTest {
   @Test
   void geminiSnakeCaseWrappersAndInteractionsCountLikeCamelCase() {
     String camel =
-        "{\"generateContentRequest\":{\"model\":\"models/gemini-2.0-flash\",\"systemInstruction\":{\"parts\":[{\"text\":\"Be brief.\"}]},\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Why is the sky blue?\"}]}]}}";
+        """
+        {"generateContentRequest":{"model":"models/gemini-2.0-flash","systemInstruction":{"parts":[{"text":"Be brief."}]},"contents":[{"role":"user","parts":[{"text":"Why is the sky blue?"}]}]}}""";
     String snake =
-        "{\"generate_content_request\":{\"model\":\"gemini-2.0-flash\",\"system_instruction\":{\"parts\":[{\"text\":\"Be brief.\"}]},\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Why is the sky blue?\"}]}]}}";
+        """
+        {"generate_content_request":{"model":"gemini-2.0-flash","system_instruction":{"parts":[{"text":"Be brief."}]},"contents":[{"role":"user","parts":[{"text":"Why is the sky blue?"}]}]}}""";
     String interactions =
-        "{\"model\":\"gemini-2.0-flash\",\"system_instruction\":{\"Text\":\"Be brief.\"},\"input\":\"Why is the sky blue?\"}";
+        """
+        {"model":"gemini-2.0-flash","system_instruction":{"Text":"Be brief."},"input":"Why is the sky blue?"}""";
     int expected = countTokens(camel).total();
     assertThat(countTokens(snake).total()).isEqualTo(expected);
     assertThat(countTokens(interactions).total()).isEqualTo(expected);
@@ -399,7 +424,8 @@ class RequestCounterTest {
         count(
             MAPPER.writeValueAsString(
                 MAPPER.readTree(
-                    "{\"model\":\"claude-sonnet-4-5\",\"system\":[{\"type\":\"text\",\"text\":\"sys\"}],\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}")));
+                    """
+                    {"model":"claude-sonnet-4-5","system":[{"type":"text","text":"sys"}],"messages":[{"role":"user","content":"hello"}]}""")));
     assertThat(count.breakdown().values().stream().mapToInt(Integer::intValue).sum())
         .isEqualTo(count.total());
     assertThat(count.breakdown()).containsKeys("system", "messages", "overhead");

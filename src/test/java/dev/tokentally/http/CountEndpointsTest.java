@@ -229,7 +229,10 @@ class CountEndpointsTest {
   @Test
   void invalidRequestNamesTheFieldThatIsWrong() throws Exception {
     HttpResponse<String> response =
-        post("/v1beta/models/gemini-2.5-flash:countTokens", "{\"contents\":\"nope\"}");
+        post(
+            "/v1beta/models/gemini-2.5-flash:countTokens",
+            """
+            {"contents":"nope"}""");
 
     assertThat(response.statusCode()).isEqualTo(400);
     JsonNode body = MAPPER.readTree(response.body());
@@ -341,7 +344,8 @@ class CountEndpointsTest {
               try {
                 post(
                     "/v1/messages/count_tokens",
-                    "{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+                    """
+                    {"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"hi"}]}""");
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }

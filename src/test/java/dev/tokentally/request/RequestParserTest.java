@@ -44,7 +44,10 @@ class RequestParserTest {
 
   @Test
   void recognisesGeminiBodiesAndTheCountTokensWrapper() {
-    LlmRequest plain = parse("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Hi\"}]}]}");
+    LlmRequest plain =
+        parse(
+            """
+            {"contents":[{"role":"user","parts":[{"text":"Hi"}]}]}""");
     LlmRequest wrapped =
         parse(
             """
@@ -58,7 +61,10 @@ class RequestParserTest {
 
   @Test
   void rejectsValuesThatAreNotJsonWithTheirPosition() {
-    Rejection invalid = refused("{\"model\": \"claude\", oops}");
+    Rejection invalid =
+        refused(
+            """
+            {"model": "claude", oops}""");
 
     assertThat(invalid.code()).isEqualTo(ErrorCode.INVALID_JSON);
     assertThat(invalid.details()).containsEntry("line", 1).containsKey("column");
@@ -67,7 +73,9 @@ class RequestParserTest {
   @Test
   void doesNotQuoteAnUnquotedCredentialInTheErrorMessage() {
     Rejection invalid =
-        refused("{\"model\":\"claude-3-5-sonnet\",\"api_key\": AIzaSyCanary123, \"messages\":[]}");
+        refused(
+            """
+            {"model":"claude-3-5-sonnet","api_key": AIzaSyCanary123, "messages":[]}""");
     assertThat(invalid.code()).isEqualTo(ErrorCode.INVALID_JSON);
     assertThat(invalid.message())
         .doesNotContain("AIzaSyCanary123")
@@ -96,12 +104,18 @@ class RequestParserTest {
 
   @Test
   void namesTheJsonPathOfAStructuralProblem() {
-    Rejection noModel = refused("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+    Rejection noModel =
+        refused(
+            """
+            {"messages":[{"role":"user","content":"x"}]}""");
     Rejection badRole =
         refused(
             "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"},"
                 + "{\"role\":\"tool\",\"content\":\"y\"}]}");
-    Rejection neither = refused("{\"prompt\":\"hi\"}");
+    Rejection neither =
+        refused(
+            """
+            {"prompt":"hi"}""");
     Rejection array = refused("[1,2]");
 
     assertThat(noModel.code()).isEqualTo(ErrorCode.INVALID_REQUEST);

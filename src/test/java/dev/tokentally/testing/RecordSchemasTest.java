@@ -14,7 +14,8 @@ class RecordSchemasTest {
   @Test
   void rejectsAnUnknownErrorCodeAndAMissingPayload() {
     String source =
-        "{\"topic\":\"t\",\"partition\":0,\"offset\":1,\"timestamp\":\"2026-11-22T10:00:00Z\"}";
+        """
+        {"topic":"t","partition":0,"offset":1,"timestamp":"2026-11-22T10:00:00Z"}""";
     assertThatThrownBy(
             () ->
                 RecordSchemas.DEAD_LETTER.assertValid(

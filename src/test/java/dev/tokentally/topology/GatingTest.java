@@ -51,7 +51,11 @@ class GatingTest {
   void rejectsInvalidJsonInvalidRequestsAndUnknownModels() {
     try (TopologyHarness h = new TopologyHarness(Map.of())) {
       h.pipe("a", "{\"model\": ", AT);
-      h.pipe("b", "{\"model\":\"claude-sonnet-4-5\",\"messages\":{}}", AT);
+      h.pipe(
+          "b",
+          """
+          {"model":"claude-sonnet-4-5","messages":{}}""",
+          AT);
       h.pipe("c", CLAUDE.replace("claude-3-5-sonnet-20241022", "claude-99"), AT);
       h.pipe("d", "[" + "[".repeat(200) + "]".repeat(200) + "]", AT);
       JsonNode v;
@@ -217,12 +221,17 @@ class GatingTest {
       v = deadLetter(h);
 
       assertThat(code(v)).isEqualTo("payload_too_large");
-      assertThat(v.at("/meta/payload").asText()).startsWith("{\"api_key\":\"[REDACTED]\",");
+      assertThat(v.at("/meta/payload").asText())
+          .startsWith(
+              """
+              {"api_key":"[REDACTED]",""");
       assertThat(v.at("/meta").has("payload_truncated")).isFalse();
       v = deadLetter(h);
       assertThat(code(v)).isEqualTo("payload_too_large");
       assertThat(v.at("/meta/payload").asText())
-          .startsWith("{\"api_key\":\"[REDACTED]\",")
+          .startsWith(
+              """
+              {"api_key":"[REDACTED]",""")
           .doesNotContain("secret");
       assertThat(v.at("/meta/payload_bytes").asInt()).isEqualTo(huge.length);
       assertThat(v.at("/meta/payload_sha256").asText())

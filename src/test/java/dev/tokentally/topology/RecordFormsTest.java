@@ -25,7 +25,8 @@ class RecordFormsTest {
       "{\"model\":\"claude-3-5-sonnet-20241022\",\"system\":\"You are a scientist\","
           + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello, Claude\"}]}";
   private static final String GEMINI_CONTENTS =
-      "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"What is Kafka Streams?\"}]}]}";
+      """
+      {"contents":[{"role":"user","parts":[{"text":"What is Kafka Streams?"}]}]}""";
 
   private final TopologyHarness harness = new TopologyHarness(Map.of());
 
@@ -83,7 +84,14 @@ class RecordFormsTest {
   void countsACapturedGeminiRequestLikeItsBareBody(String path, String endpoint) {
     int expected = bareGeminiCount();
 
-    harness.pipe("cap", captured(path, GEMINI_CONTENTS, "{\"X-Opper-Name\":\"ask\"}"), AT);
+    harness.pipe(
+        "cap",
+        captured(
+            path,
+            GEMINI_CONTENTS,
+            """
+            {"X-Opper-Name":"ask"}"""),
+        AT);
     JsonNode out = harness.enriched();
 
     assertThat(out.get("totalTokens").asInt()).isEqualTo(expected);
@@ -110,7 +118,8 @@ class RecordFormsTest {
         "interact",
         captured(
             "/v1beta/interactions",
-            "{\"model\":\"gemini-2.5-flash\",\"input\":\"What is Kafka Streams?\"}",
+            """
+            {"model":"gemini-2.5-flash","input":"What is Kafka Streams?"}""",
             "{}"),
         AT);
     JsonNode count = harness.enriched();
@@ -132,7 +141,14 @@ class RecordFormsTest {
     "/v3/compat/v1/messages, messages",
   })
   void countsACapturedAnthropicRequestLikeItsBareBody(String path, String endpoint) {
-    harness.pipe("cap", captured(path, CLAUDE, "{\"anthropic-version\":\"2023-06-01\"}"), AT);
+    harness.pipe(
+        "cap",
+        captured(
+            path,
+            CLAUDE,
+            """
+            {"anthropic-version":"2023-06-01"}"""),
+        AT);
 
     JsonNode out = harness.enriched();
 
@@ -158,7 +174,11 @@ class RecordFormsTest {
   void prefersKafkaHeadersOverCapturedOnesForTheName() {
     harness.pipe(
         "cap",
-        captured("/v1/messages", CLAUDE, "{\"x-opper-name\":\"captured\"}"),
+        captured(
+            "/v1/messages",
+            CLAUDE,
+            """
+            {"x-opper-name":"captured"}"""),
         AT,
         "X-Opper-Name",
         "from-kafka");
@@ -188,7 +208,8 @@ class RecordFormsTest {
         "role",
         captured(
             "/v1/messages",
-            "{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}",
+            """
+            {"model":"claude-sonnet-4-5","messages":[{"role":"tool","content":"x"}]}""",
             "{}"),
         AT);
 

@@ -102,7 +102,8 @@ class TokentallyTopologyTest {
     pipe(
         "req-2",
         utf8(
-            "{\"model\":\"gemini-2.5-flash\",\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"What is Kafka?\"}]}]}"),
+            """
+            {"model":"gemini-2.5-flash","contents":[{"role":"user","parts":[{"text":"What is Kafka?"}]}]}"""),
         new RecordHeaders());
 
     JsonNode value = RecordSchemas.ENRICHED.assertValid(enriched.readValue());
@@ -145,7 +146,12 @@ class TokentallyTopologyTest {
 
   @Test
   void rejectsAJsonValueThatIsNotARequestWithItsPath() throws IOException {
-    pipe("no-model", utf8("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"), null);
+    pipe(
+        "no-model",
+        utf8(
+            """
+            {"messages":[{"role":"user","content":"x"}]}"""),
+        null);
 
     TestRecord<byte[], byte[]> out = deadLetterRecord();
     JsonNode value = MAPPER.readTree(out.value());
