@@ -21,6 +21,13 @@ import java.util.concurrent.TimeUnit;
 final class RequestBodies {
   private static final int CHUNK = 64 * 1024;
 
+  /**
+   * How much of an oversized body is read and thrown away before the 413 goes out. Closing a
+   * connection with unread bytes in its receive buffer resets it, and the client may then lose the
+   * answer; a body only somewhat over the limit is drained so it gets the 413. Larger ones are cut.
+   */
+  private static final long DRAIN_BYTES = 1 << 20;
+
   private final long maxBytes;
   private final Semaphore inFlightKiB;
 
@@ -60,6 +67,10 @@ final class RequestBodies {
   Body read(Context ctx) {
     long declared = ctx.req().getContentLengthLong();
     if (declared > maxBytes) {
+      // A client that sent "Expect: 100-continue" has not sent the body; there is nothing to drain.
+      if (ctx.header("Expect") == null && declared <= maxBytes + DRAIN_BYTES) {
+        drain(ctx, declared);
+      }
       throw tooLarge(declared);
     }
     int heldKiB = 0;
@@ -70,6 +81,7 @@ final class RequestBodies {
       for (int n; (n = in.read(chunk)) > 0; ) {
         total += n;
         if (total > maxBytes) {
+          drain(in, DRAIN_BYTES);
           throw tooLarge(total);
         }
         int needKiB = (int) ((total + 1023) / 1024) - heldKiB;
@@ -94,6 +106,30 @@ final class RequestBodies {
       if (heldKiB > 0) {
         inFlightKiB.release(heldKiB);
       }
+    }
+  }
+
+  private static void drain(Context ctx, long bytes) {
+    try (InputStream in = ctx.req().getInputStream()) {
+      drain(in, bytes);
+    } catch (IOException e) {
+      // The client went away; the 413 is still the answer.
+    }
+  }
+
+  /** Reads and discards up to {@code bytes}, holding none of them. */
+  private static void drain(InputStream in, long bytes) {
+    byte[] sink = new byte[8192];
+    try {
+      for (long left = bytes; left > 0; ) {
+        int n = in.read(sink, 0, (int) Math.min(sink.length, left));
+        if (n < 0) {
+          return;
+        }
+        left -= n;
+      }
+    } catch (IOException e) {
+      // As above: nothing more to read from a client that is gone.
     }
   }
 
