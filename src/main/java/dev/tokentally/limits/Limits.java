@@ -62,6 +62,16 @@ public record Limits(
         .min((a, b) -> Long.compare(a.maxTokens(), b.maxTokens()));
   }
 
+  /** Whether any budget applies to requests of this function name (null: unnamed, never). */
+  public boolean budgeted(String name) {
+    for (Budget budget : budgets) {
+      if (budget.appliesTo(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The longest budget window, which bounds how long budget state is kept. */
   public Duration longestBudgetWindow() {
     return budgets.stream().map(Budget::window).max(Duration::compareTo).orElse(Duration.ZERO);

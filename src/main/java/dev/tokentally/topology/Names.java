@@ -15,6 +15,15 @@ public final class Names {
   public static final String REJECTED_JSON = "rejected-json";
   public static final String REJECTED_USAGE = "rejected-usage";
   public static final String WRITE_REJECTED = "write-rejected";
+  public static final String OWNER = "owner-";
+  public static final String BUDGETED = "budgeted";
+  public static final String UNBUDGETED = "unbudgeted";
+  public static final String UNBUDGETED_REQUEST = "unbudgeted-request";
+  public static final String METER_UNBUDGETED = "meter-unbudgeted";
+  public static final String UNBUDGETED_JSON = "unbudgeted-json";
+  public static final String WRITE_UNBUDGETED = "write-unbudgeted";
+  public static final String UNBUDGETED_USAGE = "unbudgeted-usage";
+  public static final String FIRST_USAGE = "first-usage";
   public static final String KEY_BY_NAME = "key-by-name";
   public static final String REQUESTS_BY_NAME = "requests-by-name";
   public static final String CHECK_BUDGET = "check-budget";

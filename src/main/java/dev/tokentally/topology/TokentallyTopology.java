@@ -87,9 +87,34 @@ public final class TokentallyTopology {
                 Names.BUDGET_STORE, budgetRetention, budgetRetention.dividedBy(2), false),
             Serdes.String(),
             Serdes.Long()));
-    KStream<byte[], BudgetOutcome> checked =
+    // A request that no budget applies to needs no trip to a budget owner: it is written here, in
+    // the sub-topology that read it, so its payload crosses the broker once and it reaches the
+    // enriched topic one commit after it was read.
+    Map<String, KStream<byte[], Assessment>> owners =
         assessed
             .get(Names.ROUTE + Names.COUNTED)
+            .split(Named.as(Names.OWNER))
+            .branch(
+                (key, a) -> limits.budgeted(((Assessment.Counted) a).request().name()),
+                Branched.as(Names.BUDGETED))
+            .defaultBranch(Branched.as(Names.UNBUDGETED));
+    KStream<byte[], CountedRequest> unbudgeted =
+        owners
+            .get(Names.OWNER + Names.UNBUDGETED)
+            .mapValues(a -> ((Assessment.Counted) a).request(), Named.as(Names.UNBUDGETED_REQUEST))
+            .peek(
+                (key, r) ->
+                    metrics.accepted(r.vendor(), r.model(), r.name(), r.inputTokens(), r.costUsd()),
+                Named.as(Names.METER_UNBUDGETED));
+    unbudgeted
+        .mapValues(CountedRequest::enriched, Named.as(Names.UNBUDGETED_JSON))
+        .to(topics.enriched(), Produced.with(bytes, bytes).withName(Names.WRITE_UNBUDGETED));
+    KStream<byte[], UsageEvent> unbudgetedUsage =
+        unbudgeted.mapValues(CountedRequest::acceptedUsage, Named.as(Names.UNBUDGETED_USAGE));
+
+    KStream<byte[], BudgetOutcome> checked =
+        owners
+            .get(Names.OWNER + Names.BUDGETED)
             .map(
                 (key, a) -> {
                   CountedRequest request = ((Assessment.Counted) a).request();
@@ -123,7 +148,9 @@ public final class TokentallyTopology {
         checked.mapValues(TokentallyTopology::usageOf, Named.as(Names.CHECKED_USAGE));
 
     UsageAggregations.addTo(
-        rejectedUsage.merge(checkedUsage, Named.as(Names.USAGE)),
+        rejectedUsage
+            .merge(unbudgetedUsage, Named.as(Names.FIRST_USAGE))
+            .merge(checkedUsage, Named.as(Names.USAGE)),
         Map.of(
             UsageDimension.MODEL, topics.usageByModel(),
             UsageDimension.NAME, topics.usageByName(),
@@ -133,8 +160,9 @@ public final class TokentallyTopology {
   }
 
   /**
-   * A named request goes to its name's partition. Unnamed ones have no budget to check, so they are
-   * spread by source offset instead of piling onto one partition.
+   * A budgeted request goes to its name's partition, where one task holds the name's budget state.
+   * Unnamed requests have no budget and never take this path; the fallback keeps such a request
+   * spread by source offset should one ever arrive.
    */
   static String routingKey(CountedRequest request) {
     if (request.name() != null) {
