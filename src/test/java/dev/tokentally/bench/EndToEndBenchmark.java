@@ -55,6 +55,7 @@ public final class EndToEndBenchmark {
   private static final int THREADS = Integer.getInteger("bench.threads", 2);
   private static final long SEED = Long.getLong("bench.seed", 42);
   private static final int LATENCY_RATE = 2_000;
+  private static final int LOW_LATENCY_RATE = Integer.getInteger("bench.latency.low.rate", 200);
   private static final int LATENCY_SECONDS = Integer.getInteger("bench.latency.seconds", 30);
   private static final int PARTITIONS = 4;
   private static final String REQUESTS = "llm.requests";
@@ -111,13 +112,24 @@ public final class EndToEndBenchmark {
           "");
       double endToEnd = endToEnd(bootstrap, work);
       double baseline = baselineLoop(bootstrap);
+      double copy = copyLoop(bootstrap);
       row("(c) in-process ceiling: parse + count + enriched JSON, no Kafka", ceiling, "1.00", "");
+      // Counting and moving bytes share the same cores: at best the two costs add up.
+      double limit = 1 / (1 / ceiling + 1 / copy);
+      row(
+          "(g) machine limit: 1 / (1/(c) + 1/(f))",
+          limit,
+          String.format(Locale.ROOT, "%.2f", limit / ceiling),
+          "");
       rows.add(
           String.format(
               Locale.ROOT, "| tokentally vs ceiling | %.0f%% | | |", 100 * endToEnd / ceiling));
       rows.add(
           String.format(
               Locale.ROOT, "| tokentally vs baseline loop | %.2fx | | |", endToEnd / baseline));
+      rows.add(
+          String.format(
+              Locale.ROOT, "| tokentally vs machine limit | %.2fx | | |", endToEnd / limit));
       if (!broker.isAlive()) {
         throw new IllegalStateException("the broker died during the run");
       }
@@ -449,7 +461,9 @@ public final class EndToEndBenchmark {
               Locale.ROOT,
               "| start-up: process start to RUNNING (vocabularies loaded) | %.1f s | | |",
               (running - launched) / 1e9));
-      latency(bootstrap);
+      // The low rate first, on an idle app: the gating case. Then the rate the issue sets for p99.
+      latency(bootstrap, LOW_LATENCY_RATE);
+      latency(bootstrap, LATENCY_RATE);
       topicBytes(bootstrap);
     } finally {
       app.stop();
@@ -500,12 +514,13 @@ public final class EndToEndBenchmark {
             detail));
   }
 
-  /** (b) produce-to-enriched latency at {@code LATENCY_RATE}/s, from the records' timestamps. */
-  private void latency(String bootstrap) throws Exception {
-    int count = LATENCY_RATE * LATENCY_SECONDS;
+  /** (b) produce-to-enriched latency at {@code rate}/s, from the records' timestamps. */
+  private void latency(String bootstrap, int rate) throws Exception {
+    int count = rate * LATENCY_SECONDS;
+    String prefix = "lat" + rate + "-";
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      records.add(record("lat-" + i, workload.get(i % workload.size())));
+      records.add(record(prefix + i, workload.get(i % workload.size())));
     }
     List<Long> latencies = new ArrayList<>(count);
     Map<String, Object> conf = new HashMap<>();
@@ -521,11 +536,11 @@ public final class EndToEndBenchmark {
       }
       consumer.seekToEnd(consumer.assignment());
       consumer.assignment().forEach(consumer::position);
-      try (PacedProducer producer = PacedProducer.start(bootstrap, records, LATENCY_RATE)) {
+      try (PacedProducer producer = PacedProducer.start(bootstrap, records, rate)) {
         long deadline = System.nanoTime() + Duration.ofSeconds(LATENCY_SECONDS + 120L).toNanos();
         while (latencies.size() < count && System.nanoTime() < deadline) {
           for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-            if (new String(r.key(), StandardCharsets.UTF_8).startsWith("lat-")) {
+            if (new String(r.key(), StandardCharsets.UTF_8).startsWith(prefix)) {
               latencies.add(System.currentTimeMillis() - r.timestamp());
             }
           }
@@ -539,7 +554,7 @@ public final class EndToEndBenchmark {
             Locale.ROOT,
             "| (b) produce to enriched/dead-letter (committed) at %,d records/s for %d s | p50 %d ms,"
                 + " p99 %d ms, max %d ms | | %,d of %,d records seen |",
-            LATENCY_RATE,
+            rate,
             LATENCY_SECONDS,
             sorted[sorted.length / 2],
             sorted[(int) (sorted.length * 0.99)],
@@ -550,29 +565,45 @@ public final class EndToEndBenchmark {
 
   /** (d) a plain consumer, count, producer loop: at-least-once, same threads, same assessor. */
   private double baselineLoop(String bootstrap) throws Exception {
+    double rate = loop(bootstrap, "baseline", assessor(65_536));
+    row("(d) baseline: plain consumer -> count -> producer loop, at-least-once", rate, "", "");
+    return rate;
+  }
+
+  /**
+   * (f) the same loop with no processing: each record copied as it is. What the broker and the
+   * clients cost on this machine, for the limit in every report.
+   */
+  private double copyLoop(String bootstrap) throws Exception {
+    double rate = loop(bootstrap, "copy", null);
+    row("(f) copy loop: plain consumer -> producer, no processing, at-least-once", rate, "", "");
+    return rate;
+  }
+
+  /**
+   * @param assessor counts each record as the topology does, or null to copy records unchanged
+   */
+  private double loop(String bootstrap, String name, RequestAssessor assessor) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      admin.createTopics(List.of(new NewTopic("baseline.out", PARTITIONS, (short) 1))).all().get();
+      admin.createTopics(List.of(new NewTopic(name + ".out", PARTITIONS, (short) 1))).all().get();
     }
-    RequestAssessor assessor = assessor(65_536);
     AtomicLong done = new AtomicLong();
-    String group = "baseline-" + UUID.randomUUID();
+    String group = name + "-" + UUID.randomUUID();
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     long start = System.nanoTime();
     List<Future<?>> workers = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
-      workers.add(pool.submit(() -> baselineWorker(bootstrap, group, assessor, done)));
+      workers.add(pool.submit(() -> loopWorker(bootstrap, group, name + ".out", assessor, done)));
     }
     for (Future<?> w : workers) {
       w.get();
     }
     pool.shutdown();
-    double rate = RECORDS / ((System.nanoTime() - start) / 1e9);
-    row("(d) baseline: plain consumer -> count -> producer loop, at-least-once", rate, "", "");
-    return rate;
+    return RECORDS / ((System.nanoTime() - start) / 1e9);
   }
 
-  private static Void baselineWorker(
-      String bootstrap, String group, RequestAssessor assessor, AtomicLong done) {
+  private static Void loopWorker(
+      String bootstrap, String group, String out, RequestAssessor assessor, AtomicLong done) {
     Map<String, Object> c = new HashMap<>();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -585,6 +616,10 @@ public final class EndToEndBenchmark {
       while (done.get() < RECORDS) {
         var records = consumer.poll(Duration.ofMillis(100));
         for (ConsumerRecord<byte[], byte[]> r : records) {
+          if (assessor == null) {
+            producer.send(new ProducerRecord<>(out, r.key(), r.value()));
+            continue;
+          }
           var name = r.headers().lastHeader("X-Opper-Name");
           var model = r.headers().lastHeader("X-Tokentally-Model");
           Assessment a =
@@ -600,7 +635,7 @@ public final class EndToEndBenchmark {
               a instanceof Assessment.Counted counted
                   ? counted.request().enriched()
                   : ((Assessment.Rejected) a).value();
-          producer.send(new ProducerRecord<>("baseline.out", r.key(), value));
+          producer.send(new ProducerRecord<>(out, r.key(), value));
         }
         if (!records.isEmpty()) {
           producer.flush();
