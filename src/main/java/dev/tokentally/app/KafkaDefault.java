@@ -32,7 +32,7 @@ public enum KafkaDefault {
       "producer.max.request.size`, `topic.max.message.bytes",
       null,
       "2 x `tokentally.request.max.bytes` + 1 MiB",
-      "a counted request crosses the by-name repartition with its enriched form and its payload"),
+      "a budgeted request crosses the by-name repartition with its enriched form and its payload"),
   DESERIALIZATION_HANDLER(
       "deserialization.exception.handler",
       null,

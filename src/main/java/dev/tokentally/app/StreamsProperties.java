@@ -20,7 +20,7 @@ final class StreamsProperties {
     props.put(DeadLetterProcessingExceptionHandler.DLQ_TOPIC_CONFIG, config.topics().deadLetter());
     props.put(
         DeadLetterProcessingExceptionHandler.REQUESTS_TOPIC_CONFIG, config.topics().requests());
-    // A counted request crosses the by-name repartition with its enriched form and its payload, so
+    // A budgeted request crosses the by-name repartition with its enriched form and its payload, so
     // it can be twice the largest accepted input. Producer and internal topics must take that.
     String maxRecord = String.valueOf(maxRecordBytes(config));
     props.putIfAbsent(
