@@ -132,7 +132,8 @@ public final class ConfigLoader {
             v.durations(Setting.USAGE_WINDOWS),
             v.duration(Setting.USAGE_GRACE),
             v.duration(Setting.USAGE_RETENTION),
-            v.choice(Setting.USAGE_EMIT).equals("final")),
+            v.choice(Setting.USAGE_EMIT).equals("final"),
+            v.duration(Setting.USAGE_FLUSH)),
         new MetricLabels(
             v.list(Setting.METRICS_NAMES_ALLOW),
             v.integer(Setting.METRICS_NAMES_MAX),

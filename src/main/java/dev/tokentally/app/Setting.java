@@ -78,6 +78,12 @@ public enum Setting {
       Type.DURATION,
       "2d",
       "how long closed windows stay in the stores"),
+  USAGE_FLUSH(
+      "tokentally.usage.flush",
+      Type.DURATION,
+      "1s",
+      "how often each input task sends its combined usage on; usage records and queries lag by up to"
+          + " this"),
   USAGE_EMIT(
       "tokentally.usage.emit",
       Type.CHOICE,

@@ -38,6 +38,8 @@ public final class Names {
   public static final String WRITE_OVER_BUDGET = "write-over-budget";
   public static final String CHECKED_USAGE = "checked-usage";
   public static final String USAGE = "usage";
+  public static final String COMBINE_USAGE = "combine-usage";
+  public static final String USAGE_COMBINER = "usage-combiner";
 
   private Names() {}
 }

@@ -9,6 +9,8 @@ import dev.tokentally.limits.Limits;
 import dev.tokentally.metrics.RequestMetrics;
 import dev.tokentally.usage.UsageDimension;
 import dev.tokentally.usage.UsageEvent;
+import dev.tokentally.usage.UsagePartial;
+import dev.tokentally.usage.UsageSerdes;
 import dev.tokentally.usage.UsageSettings;
 import java.time.Duration;
 import java.util.Map;
@@ -147,10 +149,25 @@ public final class TokentallyTopology {
     KStream<byte[], UsageEvent> checkedUsage =
         checked.mapValues(TokentallyTopology::usageOf, Named.as(Names.CHECKED_USAGE));
 
-    UsageAggregations.addTo(
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(Names.USAGE_COMBINER),
+                Serdes.String(),
+                UsageSerdes.partial())
+            .withCachingEnabled());
+    KStream<String, UsagePartial> partials =
         rejectedUsage
             .merge(unbudgetedUsage, Named.as(Names.FIRST_USAGE))
-            .merge(checkedUsage, Named.as(Names.USAGE)),
+            .merge(checkedUsage, Named.as(Names.USAGE))
+            .process(
+                () -> new CombineUsageProcessor(usage, Names.USAGE_COMBINER),
+                Named.as(Names.COMBINE_USAGE),
+                Names.USAGE_COMBINER)
+            .repartition(
+                Repartitioned.with(Serdes.String(), UsageSerdes.partial())
+                    .withName(UsageDimension.PARTIALS_TOPIC));
+    UsageAggregations.addTo(
+        partials,
         Map.of(
             UsageDimension.MODEL, topics.usageByModel(),
             UsageDimension.NAME, topics.usageByName(),

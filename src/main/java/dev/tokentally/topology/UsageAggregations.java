@@ -2,7 +2,7 @@ package dev.tokentally.topology;
 
 import dev.tokentally.config.Durations;
 import dev.tokentally.usage.UsageDimension;
-import dev.tokentally.usage.UsageEvent;
+import dev.tokentally.usage.UsagePartial;
 import dev.tokentally.usage.UsageRecords;
 import dev.tokentally.usage.UsageSerdes;
 import dev.tokentally.usage.UsageSettings;
@@ -15,7 +15,6 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
@@ -26,7 +25,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * Adds the usage aggregates to a topology: for each dimension, one repartition by its key, a
+ * Adds the usage aggregates to a topology: from the one partials repartition, for each dimension a
  * tumbling-window store per configured window and an all-time store, all written to the dimension's
  * output topic. Every store is queryable by {@link UsageDimension#storeName} and has a changelog.
  */
@@ -34,25 +33,23 @@ public final class UsageAggregations {
   private UsageAggregations() {}
 
   public static void addTo(
-      KStream<byte[], UsageEvent> usage,
+      KStream<String, UsagePartial> partials,
       Map<UsageDimension, String> outputTopics,
       UsageSettings settings) {
     Serde<String> strings = Serdes.String();
-    Serde<UsageEvent> events = UsageSerdes.event();
+    Serde<UsagePartial> partialSerde = UsageSerdes.partial();
     Serde<UsageTotals> totals = UsageSerdes.totals();
     Serde<byte[]> bytes = Serdes.ByteArray();
     for (UsageDimension dimension : UsageDimension.values()) {
-      String prefix = "usage-" + dimension.id();
       String topic = outputTopics.get(dimension);
-      KGroupedStream<String, UsageEvent> grouped =
-          usage.groupBy(
-              (key, event) -> dimension.key(event), Grouped.with(prefix, strings, events));
 
       for (Duration size : settings.windows()) {
         String window = Durations.label(size);
         String store = dimension.storeName(window);
-        TimeWindowedKStream<String, UsageEvent> windowed =
-            grouped.windowedBy(TimeWindows.ofSizeAndGrace(size, settings.grace()));
+        TimeWindowedKStream<String, UsagePartial> windowed =
+            of(partials, dimension, window, store)
+                .groupByKey(Grouped.with(strings, partialSerde))
+                .windowedBy(TimeWindows.ofSizeAndGrace(size, settings.grace()));
         if (settings.emitFinal()) {
           windowed = windowed.emitStrategy(EmitStrategy.onWindowClose());
         }
@@ -60,7 +57,7 @@ public final class UsageAggregations {
         windowed
             .aggregate(
                 () -> UsageTotals.EMPTY,
-                (key, event, sum) -> sum.add(event),
+                (key, partial, sum) -> sum.plus(partial.totals()),
                 Named.as("aggregate-" + store),
                 Materialized.<String, UsageTotals, WindowStore<Bytes, byte[]>>as(store)
                     .withKeySerde(strings)
@@ -83,13 +80,15 @@ public final class UsageAggregations {
 
       String allTime = dimension.storeName(UsageRecords.ALL_TIME);
       var allTimeTotals =
-          grouped.aggregate(
-              () -> UsageTotals.EMPTY,
-              (key, event, sum) -> sum.add(event),
-              Named.as("aggregate-" + allTime),
-              Materialized.<String, UsageTotals, KeyValueStore<Bytes, byte[]>>as(allTime)
-                  .withKeySerde(strings)
-                  .withValueSerde(totals));
+          of(partials, dimension, UsageRecords.ALL_TIME, allTime)
+              .groupByKey(Grouped.with(strings, partialSerde))
+              .aggregate(
+                  () -> UsageTotals.EMPTY,
+                  (key, partial, sum) -> sum.plus(partial.totals()),
+                  Named.as("aggregate-" + allTime),
+                  Materialized.<String, UsageTotals, KeyValueStore<Bytes, byte[]>>as(allTime)
+                      .withKeySerde(strings)
+                      .withValueSerde(totals));
       // All-time totals never close, so billing mode (final records only) does not publish them;
       // they stay queryable either way.
       if (!settings.emitFinal()) {
@@ -101,6 +100,17 @@ public final class UsageAggregations {
             .to(topic, Produced.with(bytes, bytes).withName("write-" + allTime));
       }
     }
+  }
+
+  /** The partials of one dimension and window; filtering keeps the key, so no repartition. */
+  private static KStream<String, UsagePartial> of(
+      KStream<String, UsagePartial> partials,
+      UsageDimension dimension,
+      String window,
+      String store) {
+    return partials.filter(
+        (key, p) -> p.dimension() == dimension && p.window().equals(window),
+        Named.as(store + "-partials"));
   }
 
   /** One usage record as the usage topics carry it: JSON key and value. */

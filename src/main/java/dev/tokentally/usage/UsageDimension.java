@@ -40,10 +40,16 @@ public enum UsageDimension {
     return "usage-" + id + "-" + window;
   }
 
-  /** The internal repartition topic whose partitions hold this dimension's stores. */
+  /**
+   * The internal repartition topic whose partitions hold this dimension's stores: every dimension
+   * is aggregated from the one partials topic, keyed by the dimension's key.
+   */
   public String repartitionTopic(String applicationId) {
-    return applicationId + "-usage-" + id + "-repartition";
+    return applicationId + "-" + PARTIALS_TOPIC + "-repartition";
   }
+
+  /** The name of the usage repartition, as the topology sets it. */
+  public static final String PARTIALS_TOPIC = "usage-partials";
 
   public static UsageDimension byId(String id) {
     for (UsageDimension d : values()) {

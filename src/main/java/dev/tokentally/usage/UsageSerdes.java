@@ -28,6 +28,31 @@ public final class UsageSerdes {
         (topic, bytes) -> bytes == null ? null : read(bytes, UsageSerdes::readEvent));
   }
 
+  /** Partials on the usage repartition topic. */
+  public static Serde<UsagePartial> partial() {
+    return Serdes.serdeFrom(
+        (topic, p) -> p == null ? null : write(out -> writePartial(out, p)),
+        (topic, bytes) -> bytes == null ? null : read(bytes, UsageSerdes::readPartial));
+  }
+
+  private static void writePartial(DataOutputStream out, UsagePartial p) throws IOException {
+    out.writeUTF(p.dimension().id());
+    out.writeUTF(p.key());
+    out.writeUTF(p.window());
+    out.writeLong(p.windowStart());
+    out.writeLong(p.timestamp());
+    writeTotals(out, p.totals());
+  }
+
+  private static UsagePartial readPartial(DataInputStream in) throws IOException {
+    UsageDimension dimension = UsageDimension.byId(in.readUTF());
+    String key = in.readUTF();
+    String window = in.readUTF();
+    long windowStart = in.readLong();
+    long timestamp = in.readLong();
+    return new UsagePartial(dimension, key, window, windowStart, readTotals(in), timestamp);
+  }
+
   public static Serde<UsageTotals> totals() {
     return Serdes.serdeFrom(
         (topic, t) -> t == null ? null : write(out -> writeTotals(out, t)),

@@ -12,9 +12,10 @@ import java.util.List;
  * @param retention how long closed windows stay queryable (at least window + grace)
  * @param emitFinal false: emit every update (dashboards); true: one final record per window when it
  *     closes (billing)
+ * @param flush how often each input task sends its combined usage on (wall-clock time)
  */
 public record UsageSettings(
-    List<Duration> windows, Duration grace, Duration retention, boolean emitFinal) {
+    List<Duration> windows, Duration grace, Duration retention, boolean emitFinal, Duration flush) {
   public UsageSettings {
     windows = List.copyOf(windows);
     if (windows.isEmpty()) {
@@ -27,6 +28,9 @@ public record UsageSettings(
       if (w.isNegative() || w.isZero()) {
         throw new ConfigException("usage windows must be positive, got " + w);
       }
+    }
+    if (flush.isNegative() || flush.isZero()) {
+      throw new ConfigException("tokentally.usage.flush must be positive");
     }
     if (grace.isNegative()) {
       throw new ConfigException("tokentally.usage.grace must not be negative");

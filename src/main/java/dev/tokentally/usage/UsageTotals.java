@@ -32,6 +32,22 @@ public record UsageTotals(
     return new UsageTotals(requests, inputTokens, costUsd, more);
   }
 
+  /** The sum of two totals, as windows and all-time add up the partials of their requests. */
+  public UsageTotals plus(UsageTotals other) {
+    if (other.rejected.isEmpty() && other.requests == 0 && other.inputTokens == 0) {
+      return this;
+    }
+    Map<String, Long> more = rejected;
+    if (!other.rejected.isEmpty()) {
+      more = new HashMap<>(rejected);
+      for (Map.Entry<String, Long> e : other.rejected.entrySet()) {
+        more.merge(e.getKey(), e.getValue(), Long::sum);
+      }
+    }
+    return new UsageTotals(
+        requests + other.requests, inputTokens + other.inputTokens, costUsd + other.costUsd, more);
+  }
+
   /** Rejections by code in code order, for output that must not depend on hash order. */
   public Map<String, Long> rejectedByCode() {
     return rejected.size() < 2 ? rejected : new TreeMap<>(rejected);

@@ -110,6 +110,8 @@ final class TopologyHarness implements AutoCloseable {
 
   /** Every usage record written so far to one usage topic, key and value schema-checked. */
   List<JsonNode> usage(String dimension) {
+    // Usage is combined per input task and sent on by wall-clock punctuation.
+    driver.advanceWallClockTime(config.usage().flush());
     List<JsonNode> out = new ArrayList<>();
     for (TestRecord<byte[], byte[]> r : usage.get(dimension).readRecordsToList()) {
       JsonNode key = RecordSchemas.USAGE_KEY.assertValid(r.key());

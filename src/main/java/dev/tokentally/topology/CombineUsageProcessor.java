@@ -1,0 +1,99 @@
+package dev.tokentally.topology;
+
+import dev.tokentally.config.Durations;
+import dev.tokentally.usage.UsageDimension;
+import dev.tokentally.usage.UsageEvent;
+import dev.tokentally.usage.UsagePartial;
+import dev.tokentally.usage.UsageRecords;
+import dev.tokentally.usage.UsageSettings;
+import dev.tokentally.usage.UsageTotals;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Combines usage in the task that read the requests, before any shuffle: one partial per dimension
+ * key and window, summed in a logged store, sent on every {@code flush} of wall-clock time (so
+ * partials go out when traffic stops too). The partials, the store's changelog and the input
+ * offsets commit in one transaction, so exactly-once holds.
+ *
+ * <p>A request counts in a window unless the window has closed (end + grace at or before this
+ * task's stream time), the rule the window aggregations apply; partials go out oldest first, so
+ * they do not close each other's windows downstream.
+ */
+final class CombineUsageProcessor implements Processor<byte[], UsageEvent, String, UsagePartial> {
+  private final UsageSettings settings;
+  private final String storeName;
+  private ProcessorContext<String, UsagePartial> context;
+  private KeyValueStore<String, UsagePartial> combined;
+
+  CombineUsageProcessor(UsageSettings settings, String storeName) {
+    this.settings = settings;
+    this.storeName = storeName;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, UsagePartial> context) {
+    this.context = context;
+    this.combined = context.getStateStore(storeName);
+    context.schedule(settings.flush(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
+  }
+
+  @Override
+  public void process(Record<byte[], UsageEvent> record) {
+    UsageEvent event = record.value();
+    long at = record.timestamp();
+    long streamTime = context.currentStreamTimeMs();
+    long grace = settings.grace().toMillis();
+    for (UsageDimension dimension : UsageDimension.values()) {
+      String key = dimension.key(event);
+      for (Duration window : settings.windows()) {
+        long size = window.toMillis();
+        long start = at - Math.floorMod(at, size);
+        if (start + size + grace <= streamTime) {
+          continue;
+        }
+        add(dimension, key, Durations.label(window), start, event, at);
+      }
+      add(dimension, key, UsageRecords.ALL_TIME, -1, event, at);
+    }
+  }
+
+  private void add(
+      UsageDimension dimension,
+      String key,
+      String window,
+      long windowStart,
+      UsageEvent event,
+      long at) {
+    // The key comes last: a name x model key holds a line break of its own.
+    String storeKey = dimension.id() + "\n" + window + "\n" + windowStart + "\n" + key;
+    UsagePartial before = combined.get(storeKey);
+    UsagePartial partial =
+        before == null
+            ? new UsagePartial(dimension, key, window, windowStart, UsageTotals.EMPTY, at)
+            : before;
+    combined.put(storeKey, partial.plus(event, at));
+  }
+
+  private void flush() {
+    List<KeyValue<String, UsagePartial>> all = new ArrayList<>();
+    try (KeyValueIterator<String, UsagePartial> it = combined.all()) {
+      it.forEachRemaining(all::add);
+    }
+    all.sort(Comparator.comparingLong(kv -> kv.value.timestamp()));
+    for (KeyValue<String, UsagePartial> kv : all) {
+      UsagePartial p = kv.value;
+      context.forward(new Record<>(p.key(), p, p.timestamp()));
+      combined.delete(kv.key);
+    }
+  }
+}
