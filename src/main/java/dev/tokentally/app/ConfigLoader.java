@@ -60,7 +60,7 @@ public final class ConfigLoader {
     Map<String, String> kafka = new LinkedHashMap<>();
     for (KafkaDefault d : KafkaDefault.values()) {
       if (d.value() != null) {
-        kafka.put(d.key(), d.value());
+        d.keys().forEach(key -> kafka.put(key, d.value()));
       }
     }
     if (configFile != null) {

@@ -1,5 +1,7 @@
 package dev.tokentally.app;
 
+import java.util.List;
+
 /**
  * The Kafka Streams and client settings tokentally sets, each defined once with why. Rows with a
  * value are defaults the user may override ({@link ConfigLoader}); derived rows are computed or
@@ -29,7 +31,7 @@ public enum KafkaDefault {
       "records are around 2 KB, and the 16 KB default holds too few"),
   PRODUCER_LINGER_MS("producer.linger.ms", "5", "lets batches fill at moderate rates"),
   MAX_RECORD_SIZE(
-      "producer.max.request.size`, `topic.max.message.bytes",
+      List.of("producer.max.request.size", "topic.max.message.bytes"),
       null,
       "2 x `tokentally.request.max.bytes` + 1 MiB",
       "a budgeted request crosses the by-name repartition with its enriched form and its payload"),
@@ -50,7 +52,7 @@ public enum KafkaDefault {
       "tokentally's dead-letter handler (fixed)",
       "unexpected exceptions become `internal_error` dead letters");
 
-  private final String key;
+  private final List<String> keys;
   private final String value;
   private final String shown;
   private final String why;
@@ -60,14 +62,19 @@ public enum KafkaDefault {
   }
 
   KafkaDefault(String key, String value, String shown, String why) {
-    this.key = key;
+    this(List.of(key), value, shown, why);
+  }
+
+  KafkaDefault(List<String> keys, String value, String shown, String why) {
+    this.keys = List.copyOf(keys);
     this.value = value;
     this.shown = shown;
     this.why = why;
   }
 
-  public String key() {
-    return key;
+  /** The settings this row sets; more than one only for a derived row. */
+  public List<String> keys() {
+    return keys;
   }
 
   /** The default the user may override, or null when {@link StreamsProperties} derives it. */
@@ -80,7 +87,7 @@ public enum KafkaDefault {
     StringBuilder out = new StringBuilder("| key | default | why |\n| --- | --- | --- |\n");
     for (KafkaDefault d : values()) {
       out.append("| `")
-          .append(d.key)
+          .append(String.join("`, `", d.keys))
           .append("` | ")
           .append(d.shown)
           .append(" | ")

@@ -51,14 +51,4 @@ public enum ErrorCode {
   public boolean deadLetter() {
     return httpStatus != 404 && httpStatus != 503;
   }
-
-  /** The code for a wire form, or null when it is not one of ours. */
-  public static ErrorCode fromCode(String code) {
-    for (ErrorCode c : values()) {
-      if (c.code.equals(code)) {
-        return c;
-      }
-    }
-    return null;
-  }
 }

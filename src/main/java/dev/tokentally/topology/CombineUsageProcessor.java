@@ -7,7 +7,6 @@ import dev.tokentally.usage.UsagePartial;
 import dev.tokentally.usage.UsageRecords;
 import dev.tokentally.usage.UsageSettings;
 import dev.tokentally.usage.UsageTotals;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,12 +30,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class CombineUsageProcessor implements Processor<byte[], UsageEvent, String, UsagePartial> {
   private final UsageSettings settings;
+  private final List<String> windowLabels;
   private final String storeName;
   private ProcessorContext<String, UsagePartial> context;
   private KeyValueStore<String, UsagePartial> combined;
 
   CombineUsageProcessor(UsageSettings settings, String storeName) {
     this.settings = settings;
+    this.windowLabels = settings.windows().stream().map(Durations::label).toList();
     this.storeName = storeName;
   }
 
@@ -55,13 +56,13 @@ final class CombineUsageProcessor implements Processor<byte[], UsageEvent, Strin
     long grace = settings.grace().toMillis();
     for (UsageDimension dimension : UsageDimension.values()) {
       String key = dimension.key(event);
-      for (Duration window : settings.windows()) {
-        long size = window.toMillis();
+      for (int w = 0; w < windowLabels.size(); w++) {
+        long size = settings.windows().get(w).toMillis();
         long start = at - Math.floorMod(at, size);
         if (start + size + grace <= streamTime) {
           continue;
         }
-        add(dimension, key, Durations.label(window), start, event, at);
+        add(dimension, key, windowLabels.get(w), start, event, at);
       }
       add(dimension, key, UsageRecords.ALL_TIME, -1, event, at);
     }

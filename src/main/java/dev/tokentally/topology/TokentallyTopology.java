@@ -104,10 +104,7 @@ public final class TokentallyTopology {
         owners
             .get(Names.OWNER + Names.UNBUDGETED)
             .mapValues(a -> ((Assessment.Counted) a).request(), Named.as(Names.UNBUDGETED_REQUEST))
-            .peek(
-                (key, r) ->
-                    metrics.accepted(r.vendor(), r.model(), r.name(), r.inputTokens(), r.costUsd()),
-                Named.as(Names.METER_UNBUDGETED));
+            .peek((key, r) -> meterAccepted(metrics, r), Named.as(Names.METER_UNBUDGETED));
     unbudgeted
         .mapValues(CountedRequest::enriched, Named.as(Names.UNBUDGETED_JSON))
         .to(topics.enriched(), Produced.with(bytes, bytes).withName(Names.WRITE_UNBUDGETED));
@@ -192,10 +189,14 @@ public final class TokentallyTopology {
     metrics.rejected(r.code(), r.vendor(), r.usage().model(), r.usage().name(), r.inputTokens());
   }
 
+  private static void meterAccepted(RequestMetrics metrics, CountedRequest r) {
+    metrics.accepted(r.vendor(), r.model(), r.name(), r.inputTokens(), r.costUsd());
+  }
+
   private static void meter(RequestMetrics metrics, BudgetOutcome outcome) {
     CountedRequest r = outcome.request();
     if (outcome instanceof BudgetOutcome.Within) {
-      metrics.accepted(r.vendor(), r.model(), r.name(), r.inputTokens(), r.costUsd());
+      meterAccepted(metrics, r);
     } else {
       metrics.rejected(ErrorCode.BUDGET_EXCEEDED, r.vendor(), r.model(), r.name(), r.inputTokens());
     }

@@ -1,6 +1,5 @@
 package dev.tokentally.usage;
 
-import dev.tokentally.errors.ErrorCode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -13,20 +12,15 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * Compact binary serdes for usage events (repartition topics) and totals (stores, changelogs). Each
- * record is updated nine times per request (three keys, three windows), so JSON here would cost
- * more than the counting it summarises. A leading version byte leaves room to change the format.
+ * Compact binary serdes for usage partials (the usage repartition topic and the combiner's store)
+ * and totals (window and all-time stores, changelogs), which are written for every request's keys
+ * and windows; JSON here would cost more than the counting it summarises. A leading version byte
+ * leaves room to change the format.
  */
 public final class UsageSerdes {
   private static final byte VERSION = 1;
 
   private UsageSerdes() {}
-
-  public static Serde<UsageEvent> event() {
-    return Serdes.serdeFrom(
-        (topic, e) -> e == null ? null : write(out -> writeEvent(out, e)),
-        (topic, bytes) -> bytes == null ? null : read(bytes, UsageSerdes::readEvent));
-  }
 
   /** Partials on the usage repartition topic. */
   public static Serde<UsagePartial> partial() {
@@ -57,24 +51,6 @@ public final class UsageSerdes {
     return Serdes.serdeFrom(
         (topic, t) -> t == null ? null : write(out -> writeTotals(out, t)),
         (topic, bytes) -> bytes == null ? null : read(bytes, UsageSerdes::readTotals));
-  }
-
-  private static void writeEvent(DataOutputStream out, UsageEvent e) throws IOException {
-    out.writeUTF(e.model());
-    out.writeUTF(e.name());
-    out.writeLong(e.inputTokens());
-    out.writeDouble(e.costUsd());
-    out.writeUTF(e.rejected() == null ? "" : e.rejected().code());
-  }
-
-  private static UsageEvent readEvent(DataInputStream in) throws IOException {
-    String model = in.readUTF();
-    String name = in.readUTF();
-    long tokens = in.readLong();
-    double cost = in.readDouble();
-    String code = in.readUTF();
-    return new UsageEvent(
-        model, name, tokens, cost, code.isEmpty() ? null : ErrorCode.fromCode(code));
   }
 
   private static void writeTotals(DataOutputStream out, UsageTotals t) throws IOException {

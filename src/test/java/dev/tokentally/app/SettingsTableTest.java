@@ -30,7 +30,7 @@ class SettingsTableTest {
   void everyDerivedKafkaSettingIsSetByTheStreamsProperties() {
     var props = StreamsProperties.of(ConfigLoader.load(null, Map.of()), "unused:9092");
     for (KafkaDefault d : KafkaDefault.values()) {
-      for (String key : d.key().split("`, `")) {
+      for (String key : d.keys()) {
         assertThat(props).as(key).containsKey(key);
       }
     }

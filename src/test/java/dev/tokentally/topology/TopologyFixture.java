@@ -4,7 +4,6 @@ import dev.tokentally.app.AppConfig;
 import dev.tokentally.app.ConfigLoader;
 import dev.tokentally.app.Wiring;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.Topology;
@@ -40,9 +39,5 @@ final class TopologyFixture {
 
   static Topology topology() {
     return defaults().topology(props());
-  }
-
-  static Wiring wiring(AppConfig config) {
-    return wiring(config, new SimpleMeterRegistry());
   }
 }
