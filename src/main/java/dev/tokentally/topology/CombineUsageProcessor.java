@@ -9,7 +9,9 @@ import dev.tokentally.usage.UsageSettings;
 import dev.tokentally.usage.UsageTotals;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -19,10 +21,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Combines usage in the task that read the requests, before any shuffle: one partial per dimension
- * key and window, summed in a logged store, sent on every {@code flush} of wall-clock time (so
- * partials go out when traffic stops too). The partials, the store's changelog and the input
- * offsets commit in one transaction, so exactly-once holds.
+ * Combines usage in the task that read the requests, before any shuffle: one partial per name x
+ * model key and window, summed in a logged store, sent on every {@code flush} of wall-clock time
+ * (so partials go out when traffic stops too). The by-name and by-model partials are derived from
+ * those at the flush, so a request costs three store updates instead of nine. The partials, the
+ * store's changelog and the input offsets commit in one transaction, so exactly-once holds.
  *
  * <p>A request counts in a window unless the window has closed (end + grace at or before this
  * task's stream time), the rule the window aggregations apply; partials go out oldest first, so
@@ -54,18 +57,21 @@ final class CombineUsageProcessor implements Processor<byte[], UsageEvent, Strin
     long at = record.timestamp();
     long streamTime = context.currentStreamTimeMs();
     long grace = settings.grace().toMillis();
-    for (UsageDimension dimension : UsageDimension.values()) {
-      String key = dimension.key(event);
-      for (int w = 0; w < windowLabels.size(); w++) {
-        long size = settings.windows().get(w).toMillis();
-        long start = at - Math.floorMod(at, size);
-        if (start + size + grace <= streamTime) {
-          continue;
-        }
-        add(dimension, key, windowLabels.get(w), start, event, at);
+    String key = UsageDimension.NAME_MODEL.key(event);
+    for (int w = 0; w < windowLabels.size(); w++) {
+      long size = settings.windows().get(w).toMillis();
+      long start = at - Math.floorMod(at, size);
+      if (start + size + grace <= streamTime) {
+        continue;
       }
-      add(dimension, key, UsageRecords.ALL_TIME, -1, event, at);
+      add(UsageDimension.NAME_MODEL, key, windowLabels.get(w), start, event, at);
     }
+    add(UsageDimension.NAME_MODEL, key, UsageRecords.ALL_TIME, -1, event, at);
+  }
+
+  private static String storeKey(UsageDimension dimension, String key, String window, long start) {
+    // The key comes last: a name x model key holds a line break of its own.
+    return dimension.id() + "\n" + window + "\n" + start + "\n" + key;
   }
 
   private void add(
@@ -75,8 +81,7 @@ final class CombineUsageProcessor implements Processor<byte[], UsageEvent, Strin
       long windowStart,
       UsageEvent event,
       long at) {
-    // The key comes last: a name x model key holds a line break of its own.
-    String storeKey = dimension.id() + "\n" + window + "\n" + windowStart + "\n" + key;
+    String storeKey = storeKey(dimension, key, window, windowStart);
     UsagePartial before = combined.get(storeKey);
     UsagePartial partial =
         before == null
@@ -86,15 +91,33 @@ final class CombineUsageProcessor implements Processor<byte[], UsageEvent, Strin
   }
 
   private void flush() {
-    List<KeyValue<String, UsagePartial>> all = new ArrayList<>();
+    List<String> stored = new ArrayList<>();
+    // Keyed like the store; entries of other dimensions (written by an earlier version) are summed
+    // with the ones derived here.
+    Map<String, UsagePartial> out = new HashMap<>();
     try (KeyValueIterator<String, UsagePartial> it = combined.all()) {
-      it.forEachRemaining(all::add);
+      while (it.hasNext()) {
+        KeyValue<String, UsagePartial> kv = it.next();
+        stored.add(kv.key);
+        UsagePartial p = kv.value;
+        if (p.dimension() == UsageDimension.NAME_MODEL) {
+          for (UsageDimension d : UsageDimension.values()) {
+            collect(out, p.as(d, d.keyWithin(p.key())));
+          }
+        } else {
+          collect(out, p);
+        }
+      }
     }
-    all.sort(Comparator.comparingLong(kv -> kv.value.timestamp()));
-    for (KeyValue<String, UsagePartial> kv : all) {
-      UsagePartial p = kv.value;
+    List<UsagePartial> partials = new ArrayList<>(out.values());
+    partials.sort(Comparator.comparingLong(UsagePartial::timestamp));
+    for (UsagePartial p : partials) {
       context.forward(new Record<>(p.key(), p, p.timestamp()));
-      combined.delete(kv.key);
     }
+    stored.forEach(combined::delete);
+  }
+
+  private static void collect(Map<String, UsagePartial> out, UsagePartial p) {
+    out.merge(storeKey(p.dimension(), p.key(), p.window(), p.windowStart()), p, UsagePartial::plus);
   }
 }

@@ -30,6 +30,19 @@ public enum UsageDimension {
     };
   }
 
+  /**
+   * This dimension's key for the requests of one {@link #NAME_MODEL} key: the finest key holds the
+   * other two, so usage combined by name and model alone yields all three.
+   */
+  public String keyWithin(String nameModelKey) {
+    int split = nameModelKey.indexOf(SEPARATOR);
+    return switch (this) {
+      case MODEL -> nameModelKey.substring(split + 1);
+      case NAME -> nameModelKey.substring(0, split);
+      case NAME_MODEL -> nameModelKey;
+    };
+  }
+
   /** The start of every {@link #NAME_MODEL} key of one name, for prefix queries. */
   public static String namePrefix(String name) {
     return name + SEPARATOR;

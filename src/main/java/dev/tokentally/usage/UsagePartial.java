@@ -26,4 +26,20 @@ public record UsagePartial(
         totals.add(event),
         Math.max(timestamp, eventTimestamp));
   }
+
+  /** This partial's usage as another dimension's key, for deriving coarser partials. */
+  public UsagePartial as(UsageDimension other, String otherKey) {
+    return new UsagePartial(other, otherKey, window, windowStart, totals, timestamp);
+  }
+
+  /** The sum of two partials of the same dimension, key and window. */
+  public UsagePartial plus(UsagePartial other) {
+    return new UsagePartial(
+        dimension,
+        key,
+        window,
+        windowStart,
+        totals.plus(other.totals),
+        Math.max(timestamp, other.timestamp));
+  }
 }
