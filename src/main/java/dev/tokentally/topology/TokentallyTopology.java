@@ -85,10 +85,13 @@ public final class TokentallyTopology {
     Duration budgetRetention = BudgetCheckProcessor.retention(limits);
     builder.addStateStore(
         Stores.windowStoreBuilder(
-            Stores.persistentWindowStore(
-                Names.BUDGET_STORE, budgetRetention, budgetRetention.dividedBy(2), false),
-            Serdes.String(),
-            Serdes.Long()));
+                Stores.persistentWindowStore(
+                    Names.BUDGET_STORE, budgetRetention, budgetRetention.dividedBy(2), false),
+                Serdes.String(),
+                Serdes.Long())
+            // Reads and writes of a busy name stay in memory; the store and its changelog get the
+            // latest value once per commit instead of once per request.
+            .withCachingEnabled());
     // A request that no budget applies to needs no trip to a budget owner: it is written here, in
     // the sub-topology that read it, so its payload crosses the broker once and it reaches the
     // enriched topic one commit after it was read.

@@ -58,7 +58,7 @@ public final class EndToEndBenchmark {
    * starts, so each is measured with its code compiled: a cold JVM spends a third of its CPU on the
    * JIT in the first half minute, which says nothing about a service that runs for days.
    */
-  private static final int WARMUP = Integer.getInteger("bench.warmup", 20_000);
+  private static final int WARMUP = Integer.getInteger("bench.warmup", 60_000);
 
   private static final int TOTAL = WARMUP + RECORDS;
   private static final int THREADS = Integer.getInteger("bench.threads", 2);

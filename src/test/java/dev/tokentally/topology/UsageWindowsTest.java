@@ -3,11 +3,16 @@ package dev.tokentally.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokentally.usage.UsageDimension;
+import dev.tokentally.usage.UsagePartial;
+import dev.tokentally.usage.UsageRecords;
+import dev.tokentally.usage.UsageTotals;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 /** Usage aggregates: windows, late records inside and beyond grace, all-time totals, final mode. */
@@ -100,6 +105,39 @@ class UsageWindowsTest {
       assertThat(byNameModel.keySet()).noneMatch(k -> k.contains("|1m|") || k.contains("|1h|"));
       Map<String, JsonNode> byName = latest(h.usage("by-name"));
       assertThat(byName.get("one|-|all|all").get("requests").asLong()).isEqualTo(2);
+      Map<String, JsonNode> byModel = latest(h.usage("by-model"));
+      assertThat(byModel.get("-|claude-3-5-sonnet|all|all").get("requests").asLong())
+          .as("a, c and d, summed over three names")
+          .isEqualTo(3);
+      assertThat(
+              byModel.get("-|claude-3-5-sonnet|30s|2026-11-22T10:00:30Z").get("requests").asLong())
+          .as("c and d")
+          .isEqualTo(2);
+    }
+  }
+
+  @Test
+  void sendsTheByModelPartialsAnEarlierVersionLeftInTheCombinerWithTheNewOnes() {
+    try (TopologyHarness h = new TopologyHarness(Map.of())) {
+      KeyValueStore<String, UsagePartial> combiner =
+          h.driver.getKeyValueStore(Names.USAGE_COMBINER);
+      // The layout of an entry the version that combined all three dimensions left unflushed.
+      combiner.put(
+          "by-model\nall\n-1\nclaude-3-5-sonnet",
+          new UsagePartial(
+              UsageDimension.MODEL,
+              "claude-3-5-sonnet",
+              UsageRecords.ALL_TIME,
+              -1,
+              new UsageTotals(3, 3 * TOKENS, 0, Map.of()),
+              T0.toEpochMilli()));
+      h.pipe("a", CLAUDE, T0.plusSeconds(1), "X-Opper-Name", "fn");
+
+      Map<String, JsonNode> byModel = latest(h.usage("by-model"));
+
+      assertThat(byModel.get("-|claude-3-5-sonnet|all|all").get("requests").asLong()).isEqualTo(4);
+      assertThat(latest(h.usage("by-name")).get("fn|-|all|all").get("requests").asLong())
+          .isEqualTo(1);
     }
   }
 
