@@ -20,6 +20,12 @@ public enum KafkaDefault {
       "ensure.explicit.internal.resource.naming",
       "true",
       "the build fails if any store or internal topic is unnamed"),
+  COMMIT_INTERVAL(
+      "commit.interval.ms",
+      "50",
+      "an enriched record is visible to `read_committed` readers at the next commit; 50 ms gave a"
+          + " p50 of 28 ms at 200 records/s and no throughput loss against 100 ms"
+          + " ([performance](docs/performance.md))"),
   STANDBY_REPLICAS("num.standby.replicas", "0", "warm copies of state on other instances"),
   GLOBAL_PROCESSING_HANDLER(
       "processing.exception.handler.global.enabled",
