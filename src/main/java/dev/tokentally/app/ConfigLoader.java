@@ -1,10 +1,12 @@
 package dev.tokentally.app;
 
+import dev.tokentally.access.AccessSettings;
 import dev.tokentally.broker.BrokerSettings;
 import dev.tokentally.config.ConfigException;
 import dev.tokentally.config.Durations;
 import dev.tokentally.counting.CountingSettings;
 import dev.tokentally.http.HttpSettings;
+import dev.tokentally.http.TlsSettings;
 import dev.tokentally.limits.Limits;
 import dev.tokentally.metrics.MetricLabels;
 import dev.tokentally.topology.Topics;
@@ -115,7 +117,18 @@ public final class ConfigLoader {
         new HttpSettings(
             v.integer(Setting.HTTP_PORT),
             v.integer(Setting.HTTP_MAX_BODY_BYTES),
-            v.integer(Setting.HTTP_THREADS)),
+            v.integer(Setting.HTTP_THREADS),
+            new AccessSettings(
+                v.choice(Setting.HTTP_AUTH).equals("none"),
+                v.path(Setting.HTTP_KEYS_FILE),
+                v.optional(Setting.HTTP_CLUSTER_SECRET).orElse(null),
+                v.integer(Setting.HTTP_RATE_LIMIT),
+                v.integer(Setting.HTTP_RATE_BURST)),
+            new TlsSettings(
+                v.path(Setting.HTTP_TLS_KEYSTORE),
+                v.optional(Setting.HTTP_TLS_KEYSTORE_PASSWORD).orElse(null),
+                v.path(Setting.HTTP_TLS_TRUSTSTORE),
+                v.optional(Setting.HTTP_TLS_TRUSTSTORE_PASSWORD).orElse(null))),
         new BrokerSettings(
             v.text(Setting.BROKER_HOST),
             v.integer(Setting.BROKER_PORT),

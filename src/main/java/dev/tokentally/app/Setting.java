@@ -111,6 +111,58 @@ public enum Setting {
       2,
       1024,
       "Jetty's thread pool; counting is CPU-bound, so more only queue"),
+  HTTP_AUTH(
+      "tokentally.http.auth",
+      Type.CHOICE,
+      "keys",
+      List.of("keys", "none"),
+      "`keys`: every route but the health probes needs an API key from"
+          + " `tokentally.http.keys.file`, and with no keys file HTTP listens on loopback only;"
+          + " `none`: no authentication on every interface (logs a warning)"),
+  HTTP_KEYS_FILE(
+      "tokentally.http.keys.file",
+      Type.PATH,
+      "",
+      "API keys as SHA-256 hashes with scopes, one per line (`keys new` makes them); read again"
+          + " when it changes"),
+  HTTP_CLUSTER_SECRET(
+      "tokentally.http.cluster.secret",
+      Type.OPTIONAL_TEXT,
+      "",
+      "shared by all instances for the internal usage endpoint, which accepts nothing else; set it"
+          + " from a Secret"),
+  HTTP_RATE_LIMIT(
+      "tokentally.http.rate.limit",
+      Type.INTEGER,
+      "50",
+      0,
+      1_000_000,
+      "count requests per second per key (token bucket; `429` with `Retry-After` beyond it); `0` ="
+          + " no limit"),
+  HTTP_RATE_BURST(
+      "tokentally.http.rate.burst",
+      Type.INTEGER,
+      "100",
+      1,
+      1_000_000,
+      "count requests one key may send at once"),
+  HTTP_TLS_KEYSTORE(
+      "tokentally.http.tls.keystore",
+      Type.PATH,
+      "",
+      "PKCS12 keystore; when set, the listener speaks only HTTPS"),
+  HTTP_TLS_KEYSTORE_PASSWORD(
+      "tokentally.http.tls.keystore.password",
+      Type.OPTIONAL_TEXT,
+      "",
+      "its password; set it from a Secret"),
+  HTTP_TLS_TRUSTSTORE(
+      "tokentally.http.tls.truststore",
+      Type.PATH,
+      "",
+      "PKCS12 truststore; when set, clients need a certificate it trusts"),
+  HTTP_TLS_TRUSTSTORE_PASSWORD(
+      "tokentally.http.tls.truststore.password", Type.OPTIONAL_TEXT, "", "its password"),
   METRICS_NAMES_ALLOW(
       "tokentally.metrics.names.allow",
       Type.LIST,

@@ -1,6 +1,9 @@
 package dev.tokentally.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokentally.access.AccessSettings;
+import dev.tokentally.access.KeyRing;
+import dev.tokentally.access.Scope;
 import dev.tokentally.counting.RequestCounting;
 import dev.tokentally.deadletter.ErrorResponse;
 import dev.tokentally.errors.ErrorCode;
@@ -17,6 +20,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,17 +33,24 @@ import org.slf4j.LoggerFactory;
  * The HTTP side of the process, on Javalin (Jetty underneath): the vendor-compatible count
  * endpoints, usage queries, liveness, readiness (true only while Streams is RUNNING, so a
  * Kubernetes Service sends no traffic to an instance that is rebalancing or restoring) and the
- * Prometheus scrape. Every error is an ErrorResponse JSON. Nothing here logs headers or bodies.
+ * Prometheus scrape. Every route but the probes needs a key with its scope ({@link Guard}). Every
+ * error is an ErrorResponse JSON. Nothing here logs headers, bodies or query strings.
  */
 public final class HttpService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpService.class);
   private static final String ROUTE = "tokentally.route";
   private static final String ERROR_WRITTEN = "tokentally.error";
 
-  private final Javalin app;
+  private static final String CALLER = "tokentally.caller";
+  private static final String LOOPBACK = "127.0.0.1";
+  private static final String EVERY_INTERFACE = "0.0.0.0";
 
-  private HttpService(Javalin app) {
+  private final Javalin app;
+  private final KeyRing keys;
+
+  private HttpService(Javalin app, KeyRing keys) {
     this.app = app;
+    this.keys = keys;
   }
 
   /**
@@ -53,6 +68,15 @@ public final class HttpService implements AutoCloseable {
         new RequestBodies(
             settings.maxBodyBytes(), Math.max(4 * settings.maxBodyBytes(), 256L << 20));
     CountEndpoint count = new CountEndpoint(counting, bodies, metrics);
+    AccessSettings access = settings.access();
+    KeyRing keys =
+        access.exposure() == AccessSettings.Exposure.KEYS
+            ? KeyRing.watching(access.keysFile())
+            : null;
+    Guard guard = new Guard(access, keys);
+    TlsSettings tls = settings.tls();
+    // Opened now, so that a wrong path or password stops the start with a clear message.
+    SslContextFactory.Server https = tls.enabled() ? Tls.server(tls) : null;
     UsageEndpoints usageEndpoints =
         usage == null
             ? null
@@ -62,8 +86,11 @@ public final class HttpService implements AutoCloseable {
                     new LocalUsageStores(usage.streams()),
                     usage.applicationId(),
                     usage.self(),
-                    usage.settings().grace()),
+                    usage.settings().grace(),
+                    new PeerClient(tls.enabled() ? Tls.peers(tls) : null, access.clusterSecret())),
                 usage.settings());
+    String host =
+        access.exposure() == AccessSettings.Exposure.LOOPBACK ? LOOPBACK : EVERY_INTERFACE;
     MeterProvider<Timer> timer =
         Timer.builder("tokentally.http.requests")
             .description("HTTP requests by route and status")
@@ -78,6 +105,22 @@ public final class HttpService implements AutoCloseable {
               threads.setName("tokentally-http");
               threads.setDaemon(true);
               config.jetty.threadPool = threads;
+              config.jetty.host = host;
+              config.jetty.port = settings.port();
+              if (tls.enabled()) {
+                config.jetty.addConnector(
+                    (server, http) -> {
+                      http.addCustomizer(new SecureRequestCustomizer(false));
+                      ServerConnector connector =
+                          new ServerConnector(
+                              server,
+                              new SslConnectionFactory(https, "http/1.1"),
+                              new HttpConnectionFactory(http));
+                      connector.setHost(host);
+                      connector.setPort(settings.port());
+                      return connector;
+                    });
+              }
               config.requestLogger.http(
                   (ctx, ms) ->
                       timer
@@ -89,10 +132,10 @@ public final class HttpService implements AutoCloseable {
                           .record(Duration.ofNanos((long) (ms * 1_000_000))));
 
               var routes = config.routes;
-              routes.get("/health/live", route("live", ctx -> ctx.result("live\n")));
+              routes.get("/health/live", open("live", ctx -> ctx.result("live\n")));
               routes.get(
                   "/health/ready",
-                  route(
+                  open(
                       "ready",
                       ctx -> {
                         boolean ok = ready.getAsBoolean();
@@ -102,21 +145,35 @@ public final class HttpService implements AutoCloseable {
                   "/metrics",
                   route(
                       "metrics",
+                      guard,
+                      Scope.METRICS,
                       ctx ->
                           ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                               .result(registry.scrape())));
               if (usageEndpoints != null) {
-                routes.get("/usage/models", route("usage", usageEndpoints::models));
-                routes.get("/usage/models/{model}", route("usage", usageEndpoints::model));
-                routes.get("/usage/names", route("usage", usageEndpoints::names));
-                routes.get("/usage/names/{name}", route("usage", usageEndpoints::name));
                 routes.get(
-                    "/usage/names/{name}/models", route("usage", usageEndpoints::nameModels));
+                    "/usage/models", route("usage", guard, Scope.USAGE, usageEndpoints::models));
+                routes.get(
+                    "/usage/models/{model}",
+                    route("usage", guard, Scope.USAGE, usageEndpoints::model));
+                routes.get(
+                    "/usage/names", route("usage", guard, Scope.USAGE, usageEndpoints::names));
+                routes.get(
+                    "/usage/names/{name}",
+                    route("usage", guard, Scope.USAGE, usageEndpoints::name));
+                routes.get(
+                    "/usage/names/{name}/models",
+                    route("usage", guard, Scope.USAGE, usageEndpoints::nameModels));
                 routes.get(
                     UsageEndpoints.INTERNAL_PATH + "{dimension}",
-                    route("usage-internal", usageEndpoints::internal));
+                    open(
+                        "usage-internal",
+                        ctx -> {
+                          guard.admitPeer(ctx);
+                          usageEndpoints.internal(ctx);
+                        }));
               }
-              routes.post("/*", route("count", count::handle));
+              routes.post("/*", route("count", guard, Scope.COUNT, count::handle));
               routes.exception(RejectedException.class, (e, ctx) -> write(ctx, e.rejection()));
               routes.exception(
                   Exception.class,
@@ -138,15 +195,55 @@ public final class HttpService implements AutoCloseable {
                     }
                   });
             });
-    app.start(settings.port());
-    return new HttpService(app);
+    app.start();
+    switch (access.exposure()) {
+      case KEYS ->
+          log.info(
+              "HTTP{} on {}:{}: API keys required ({} in {})",
+              tls.enabled() ? "S" : "",
+              host,
+              app.port(),
+              keys.size(),
+              access.keysFile());
+      case LOOPBACK ->
+          log.info(
+              "HTTP on {}:{} only, without authentication: no keys file is configured"
+                  + " (tokentally.http.keys.file); other machines cannot reach it",
+              host,
+              app.port());
+      case OPEN ->
+          log.warn(
+              "HTTP on every interface, port {}, WITHOUT AUTHENTICATION"
+                  + " (tokentally.http.auth=none): anyone who reaches it can count and read usage",
+              app.port());
+    }
+    return new HttpService(app, keys);
   }
 
-  private static Handler route(String name, Handler handler) {
+  /** A route only callers with the scope reach; the caller is kept for the handler. */
+  private static Handler route(String name, Guard guard, Scope scope, Handler handler) {
+    return ctx -> {
+      ctx.attribute(ROUTE, name);
+      ctx.attribute(CALLER, guard.admit(ctx, scope));
+      handler.handle(ctx);
+    };
+  }
+
+  /** A route without a key: the probes, and the peer endpoint, which checks its own secret. */
+  private static Handler open(String name, Handler handler) {
     return ctx -> {
       ctx.attribute(ROUTE, name);
       handler.handle(ctx);
     };
+  }
+
+  /** Who is calling; set for every route that {@link #route} guards. */
+  static Caller caller(Context ctx) {
+    Caller caller = ctx.attribute(CALLER);
+    if (caller == null) {
+      throw new IllegalStateException("route without a guard");
+    }
+    return caller;
   }
 
   static RejectedException notFound(Context ctx) {
@@ -182,5 +279,8 @@ public final class HttpService implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    if (keys != null) {
+      keys.close();
+    }
   }
 }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.streams.state.HostInfo;
 
 /** Asks another instance for its part of a usage query, over its internal endpoint. */
@@ -21,12 +22,27 @@ final class PeerClient {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Duration PEER_TIMEOUT = Duration.ofSeconds(10);
 
-  private final HttpClient client =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient client;
+  private final String scheme;
+  private final String clusterSecret;
+
+  /**
+   * @param tls the context peers are reached with over HTTPS, or null for plain HTTP
+   * @param clusterSecret sent with every question, or null when none is configured
+   */
+  PeerClient(SSLContext tls, String clusterSecret) {
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
+    this.client = builder.build();
+    this.scheme = tls == null ? "http://" : "https://";
+    this.clusterSecret = clusterSecret;
+  }
 
   CompletableFuture<ObjectNode> ask(HostInfo host, UsageQuery q, Set<Integer> partitions) {
     StringBuilder uri =
-        new StringBuilder("http://")
+        new StringBuilder(scheme)
             .append(host.host())
             .append(':')
             .append(host.port())
@@ -44,10 +60,13 @@ final class PeerClient {
     if (!q.allTime()) {
       uri.append("&from=").append(q.from()).append("&to=").append(q.to());
     }
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(uri.toString())).timeout(PEER_TIMEOUT).GET().build();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(uri.toString())).timeout(PEER_TIMEOUT).GET();
+    if (clusterSecret != null) {
+      request.header(Guard.PEER_HEADER, clusterSecret);
+    }
     return client
-        .sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+        .sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
         .thenApply(
             response -> {
               if (response.statusCode() != 200) {

@@ -40,7 +40,7 @@ final class UsageCluster {
   private final String applicationId;
   private final HostInfo self;
   private final long graceMs;
-  private final PeerClient peers = new PeerClient();
+  private final PeerClient peers;
 
   /**
    * @param self this instance's {@code application.server}, or null when it is not set (then only
@@ -51,8 +51,10 @@ final class UsageCluster {
       LocalUsageStores local,
       String applicationId,
       HostInfo self,
-      Duration grace) {
+      Duration grace,
+      PeerClient peers) {
     this.streams = streams;
+    this.peers = peers;
     this.local = local;
     this.applicationId = applicationId;
     this.self = self;

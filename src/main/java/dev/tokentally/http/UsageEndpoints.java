@@ -3,7 +3,9 @@ package dev.tokentally.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokentally.config.Durations;
+import dev.tokentally.errors.ErrorCode;
 import dev.tokentally.errors.RejectedException;
+import dev.tokentally.errors.Rejection;
 import dev.tokentally.usage.UsageDimension;
 import dev.tokentally.usage.UsageQuery;
 import dev.tokentally.usage.UsageQuery.Selector;
@@ -15,7 +17,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -42,10 +43,12 @@ final class UsageEndpoints {
   }
 
   void models(Context ctx) {
+    requireAllNames(ctx);
     answer(ctx, query(ctx, UsageDimension.MODEL, Selector.ALL, null));
   }
 
   void model(Context ctx) {
+    requireAllNames(ctx);
     answer(ctx, query(ctx, UsageDimension.MODEL, Selector.KEY, ctx.pathParam("model")));
   }
 
@@ -54,12 +57,36 @@ final class UsageEndpoints {
   }
 
   void name(Context ctx) {
-    answer(ctx, query(ctx, UsageDimension.NAME, Selector.KEY, ctx.pathParam("name")));
+    String name = visibleName(ctx);
+    answer(ctx, query(ctx, UsageDimension.NAME, Selector.KEY, name));
   }
 
   void nameModels(Context ctx) {
-    String prefix = UsageDimension.namePrefix(ctx.pathParam("name"));
+    String prefix = UsageDimension.namePrefix(visibleName(ctx));
     answer(ctx, query(ctx, UsageDimension.NAME_MODEL, Selector.PREFIX, prefix));
+  }
+
+  /**
+   * Usage by model sums every name's requests, so a key limited to name prefixes is refused it
+   * rather than shown totals that include other teams.
+   */
+  private static void requireAllNames(Context ctx) {
+    if (!HttpService.caller(ctx).seesAllNames()) {
+      throw Rejection.of(
+              ErrorCode.FORBIDDEN,
+              "usage by model sums the requests of every function name, and this key is limited to"
+                  + " some names; read /usage/names/{name}/models instead")
+          .exception();
+    }
+  }
+
+  /** The path's name, or 404 as for a path that does not exist: a scoped key learns nothing. */
+  private static String visibleName(Context ctx) {
+    String name = ctx.pathParam("name");
+    if (!HttpService.caller(ctx).sees(name)) {
+      throw HttpService.notFound(ctx);
+    }
+    return name;
   }
 
   /** What a peer asks for: the listed partitions of this instance's stores, nothing forwarded. */
@@ -84,8 +111,13 @@ final class UsageEndpoints {
 
   private void answer(Context ctx, UsageQuery q) {
     UsageCluster.Result result = cluster.answer(q);
+    Caller caller = HttpService.caller(ctx);
     ObjectNode out = MAPPER.createObjectNode();
-    out.putArray("records").addAll(List.copyOf(result.records()));
+    out.putArray("records")
+        .addAll(
+            result.records().stream()
+                .filter(r -> !r.has("name") || caller.sees(r.get("name").asText()))
+                .toList());
     ctx.header(ANSWERED_BY_HEADER, String.join(",", result.answeredBy()));
     ctx.contentType("application/json");
     ctx.result(out.toString());

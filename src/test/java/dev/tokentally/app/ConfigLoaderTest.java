@@ -3,8 +3,10 @@ package dev.tokentally.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tokentally.access.AccessSettings;
 import dev.tokentally.config.ConfigException;
 import dev.tokentally.http.HttpSettings;
+import dev.tokentally.http.TlsSettings;
 import dev.tokentally.metrics.MetricLabels;
 import dev.tokentally.topology.Topics;
 import java.io.IOException;
@@ -37,7 +39,15 @@ class ConfigLoaderTest {
     assertThat(config.usage().emitFinal()).isFalse();
     assertThat(config.requestMaxBytes()).isEqualTo(8 * 1024 * 1024);
     assertThat(config.limits().budgets()).isEmpty();
-    assertThat(config.http()).isEqualTo(new HttpSettings(8080, 32 * 1024 * 1024, 16));
+    assertThat(config.http())
+        .isEqualTo(
+            new HttpSettings(
+                8080,
+                32 * 1024 * 1024,
+                16,
+                new AccessSettings(false, null, null, 50, 100),
+                TlsSettings.OFF));
+    assertThat(config.http().access().exposure()).isEqualTo(AccessSettings.Exposure.LOOPBACK);
     assertThat(config.metrics()).isEqualTo(new MetricLabels(List.of(), 100, 64));
     assertThat(config.broker().port()).isEqualTo(9092);
     assertThat(config.broker().dataDir()).isEqualTo(Path.of("./data/kafka"));

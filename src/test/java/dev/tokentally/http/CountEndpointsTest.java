@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.anthropic.client.AnthropicClient;
-import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.errors.BadRequestException;
 import com.anthropic.models.messages.ContentBlockParam;
 import com.anthropic.models.messages.MessageCountTokensParams;
@@ -16,7 +15,6 @@ import com.google.genai.Client;
 import com.google.genai.errors.ClientException;
 import com.google.genai.types.Content;
 import com.google.genai.types.CountTokensResponse;
-import com.google.genai.types.HttpOptions;
 import com.google.genai.types.Part;
 import dev.tokentally.counting.BodyOrigin;
 import dev.tokentally.counting.CountOutcome;
@@ -81,35 +79,18 @@ class CountEndpointsTest {
   }
 
   private static AnthropicClient anthropic(String prefix) {
-    return AnthropicOkHttpClient.builder()
-        .apiKey("sk-ant-test-not-a-real-key")
-        .baseUrl(base + prefix)
-        .maxRetries(0)
-        .build();
+    return VendorSdks.anthropic(base + prefix, "sk-ant-test-not-a-real-key");
   }
 
   private static Client gemini(String prefix) {
-    return Client.builder()
-        .apiKey("AIza-test-not-a-real-key")
-        .httpOptions(HttpOptions.builder().baseUrl(base + prefix).build())
-        .build();
+    return VendorSdks.gemini(base + prefix, "AIza-test-not-a-real-key");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "/anthropic", "/v3/compat"})
   void anthropicSdkCountsThePublishedNumbers(String prefix) {
     AnthropicClient client = anthropic(prefix);
-    // anthropic-docs-basic-system: 14
-    long withSystem =
-        client
-            .messages()
-            .countTokens(
-                MessageCountTokensParams.builder()
-                    .model("claude-3-5-sonnet-20241022")
-                    .system("You are a scientist")
-                    .addUserMessage("Hello, Claude")
-                    .build())
-            .inputTokens();
+    long withSystem = VendorSdks.scientist(client);
     // anthropic-pydantic-2plus2: 16, content as a list of text blocks
     long blocks =
         client

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokentally.access.KeysFile;
+import dev.tokentally.access.Scope;
+import dev.tokentally.access.Secrets;
 import dev.tokentally.app.AppConfig;
 import dev.tokentally.app.Application;
 import dev.tokentally.app.ConfigLoader;
@@ -14,16 +17,19 @@ import dev.tokentally.testing.PerClassBroker;
 import dev.tokentally.testing.PrometheusText;
 import dev.tokentally.testing.TopicIo;
 import dev.tokentally.testing.UsageAnswer;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,9 +43,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two instances of one application on a real broker, each holding half of the usage partitions.
- * Every usage endpoint, asked on either instance, must answer for every key with the totals of the
- * enriched records that were actually written.
+ * Two instances of one application on a real broker, each holding half of the usage partitions,
+ * with API keys required. Every usage endpoint, asked on either instance, must answer for every key
+ * with the totals of the enriched records that were actually written; a key limited to some names
+ * must see exactly those names' totals, whichever instance holds them; the endpoint the instances
+ * ask each other must take only the cluster secret.
  */
 class UsageQueriesKraftIT {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -54,13 +62,37 @@ class UsageQueriesKraftIT {
 
   @TempDir Path stateDirs;
 
-  private AppConfig config(String suffix, String instance, int port) {
+  private static final String KEY = Secrets.newKey();
+  private static final String TEAM_KEY = Secrets.newKey();
+  private static final String COUNT_KEY = Secrets.newKey();
+  private static final String CLUSTER_SECRET = "iq-cluster-" + UUID.randomUUID();
+
+  /** The team key sees names starting with these: classify, chat and translate. */
+  private static final List<String> TEAM_PREFIXES = List.of("c", "tr");
+
+  private Path keysFile() throws IOException {
+    Path file = stateDirs.resolve("keys");
+    if (!Files.exists(file)) {
+      Files.writeString(
+          file,
+          KeysFile.line(KEY, EnumSet.of(Scope.USAGE, Scope.METRICS), List.of(), "ops")
+              + "\n"
+              + KeysFile.line(TEAM_KEY, EnumSet.of(Scope.USAGE), TEAM_PREFIXES, "team")
+              + "\n"
+              + KeysFile.line(COUNT_KEY, EnumSet.of(Scope.COUNT), List.of(), "count"));
+    }
+    return file;
+  }
+
+  private AppConfig config(String suffix, String instance, int port) throws IOException {
     Map<String, String> env =
         AppEnvironment.on(
             broker.bootstrapServers(), "tokentally-iq-" + suffix, stateDirs.resolve(instance));
     env.put("KAFKA_APPLICATION_SERVER", "localhost:" + port);
     env.put("TOKENTALLY_HTTP_PORT", String.valueOf(port));
     env.put("TOKENTALLY_TOPICS_PARTITIONS", "4");
+    env.put("TOKENTALLY_HTTP_KEYS_FILE", keysFile().toString());
+    env.put("TOKENTALLY_HTTP_CLUSTER_SECRET", CLUSTER_SECRET);
     return ConfigLoader.load(null, env);
   }
 
@@ -181,6 +213,7 @@ class UsageQueriesKraftIT {
       HttpResponse<String> unknownWindow =
           HTTP.send(
               HttpRequest.newBuilder(URI.create("http://" + hostA + "/usage/models?window=5m"))
+                  .header("x-api-key", KEY)
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(unknownWindow.statusCode()).isEqualTo(400);
@@ -189,7 +222,10 @@ class UsageQueriesKraftIT {
         assertThat(HttpGet.status("http://localhost:" + port + "/health/live")).isEqualTo(200);
         assertThat(HttpGet.status("http://localhost:" + port + "/health/ready")).isEqualTo(200);
       }
-      String scrape = HttpGet.body("http://" + hostA + "/metrics");
+      assertScopedKeySeesOnlyItsNames(List.of(portA, portB), byName, byNameModel);
+      assertPeerEndpointTakesOnlyTheClusterSecret(portA);
+
+      String scrape = HttpGet.body("http://" + hostA + "/metrics", "x-api-key", KEY);
       List<PrometheusText.Sample> samples = PrometheusText.parse(scrape);
       assertThat(samples)
           .extracting(PrometheusText.Sample::name)
@@ -238,7 +274,86 @@ class UsageQueriesKraftIT {
 
   /** A 503 is asked again for 10 s (50 tries 200 ms apart, as before). */
   private static UsageAnswer get(String url) throws Exception {
-    return UsageAnswer.get(url, Duration.ofSeconds(10));
+    return UsageAnswer.get(url, Duration.ofSeconds(10), "x-api-key", KEY);
+  }
+
+  private static boolean team(String name) {
+    return TEAM_PREFIXES.stream().anyMatch(name::startsWith);
+  }
+
+  private static int status(String url, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private static void assertScopedKeySeesOnlyItsNames(
+      List<Integer> ports, Map<String, long[]> byName, Map<String, long[]> byNameModel)
+      throws Exception {
+    Map<String, long[]> teamNames = new TreeMap<>();
+    byName.forEach(
+        (name, v) -> {
+          if (team(name)) {
+            teamNames.put(name, v);
+          }
+        });
+    assertThat(teamNames).hasSize(3);
+    for (int port : ports) {
+      String base = "http://localhost:" + port;
+      UsageAnswer listing =
+          UsageAnswer.get(base + "/usage/names", Duration.ofSeconds(10), "x-api-key", TEAM_KEY);
+      assertThat(totals(listing, "name")).isEqualTo(flatten(teamNames));
+      assertThat(listing.answeredBy()).hasSize(2);
+      for (String name : NAMES) {
+        String path = base + "/usage/names/" + encode(name);
+        if (team(name)) {
+          UsageAnswer one = UsageAnswer.get(path, Duration.ofSeconds(10), "x-api-key", TEAM_KEY);
+          assertThat(totals(one, "name")).containsExactly(entry(byName, name));
+          UsageAnswer models =
+              UsageAnswer.get(path + "/models", Duration.ofSeconds(10), "x-api-key", TEAM_KEY);
+          assertThat(models.records())
+              .isNotEmpty()
+              .allMatch(r -> r.get("name").asText().equals(name));
+        } else {
+          assertThat(status(path, "x-api-key", TEAM_KEY)).as(name).isEqualTo(404);
+          assertThat(status(path + "/models", "x-api-key", TEAM_KEY)).as(name).isEqualTo(404);
+        }
+      }
+      // Every usage route: no key and a wrong key 401, a key without the usage scope 403.
+      for (String route :
+          List.of(
+              "/usage/models",
+              "/usage/models/" + MODELS.get(0),
+              "/usage/names",
+              "/usage/names/chat",
+              "/usage/names/chat/models")) {
+        assertThat(status(base + route)).as(route).isEqualTo(401);
+        assertThat(status(base + route, "x-api-key", Secrets.newKey())).as(route).isEqualTo(401);
+        assertThat(status(base + route, "x-api-key", COUNT_KEY)).as(route).isEqualTo(403);
+        assertThat(status(base + route, "x-api-key", KEY)).as(route).isEqualTo(200);
+      }
+      // By model sums every name: refused to a key that sees only some of them.
+      assertThat(status(base + "/usage/models", "x-api-key", TEAM_KEY)).isEqualTo(403);
+      assertThat(status(base + "/usage/models/" + MODELS.get(0), "x-api-key", TEAM_KEY))
+          .isEqualTo(403);
+      assertThat(status(base + "/metrics", "x-api-key", TEAM_KEY)).isEqualTo(403);
+      assertThat(status(base + "/usage/names")).isEqualTo(401);
+    }
+    assertThat(byNameModel).isNotEmpty();
+  }
+
+  private static void assertPeerEndpointTakesOnlyTheClusterSecret(int port) throws Exception {
+    String internal =
+        "http://localhost:" + port + "/internal/usage/by-name?selector=ALL&partitions=0";
+    assertThat(status(internal)).isEqualTo(401);
+    assertThat(status(internal, "x-api-key", KEY)).as("a user key").isEqualTo(401);
+    assertThat(status(internal, "Authorization", "Bearer " + KEY)).isEqualTo(401);
+    assertThat(status(internal, "tokentally-cluster-secret", KEY)).isEqualTo(401);
+    assertThat(status(internal, "tokentally-cluster-secret", CLUSTER_SECRET + "x")).isEqualTo(401);
+    int owned = status(internal, "tokentally-cluster-secret", CLUSTER_SECRET);
+    assertThat(owned).as("the cluster secret is let in").isIn(200, 503);
   }
 
   /** key -> "requests/tokens" of the all-time records, rejected ones are not expected here. */

@@ -12,8 +12,13 @@ public final class HttpGet {
 
   private HttpGet() {}
 
-  public static String body(String url) throws IOException, InterruptedException {
-    return HTTP.send(request(url), HttpResponse.BodyHandlers.ofString()).body();
+  public static String body(String url, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).GET();
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 
   public static int status(String url) throws IOException, InterruptedException {

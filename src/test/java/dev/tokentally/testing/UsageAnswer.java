@@ -22,12 +22,14 @@ public record UsageAnswer(List<JsonNode> records, List<String> answeredBy) {
    * GETs a usage URL. A 503 means a rebalance is under way, so the question is asked again, as a
    * client would, for up to {@code patience}; any other status than 200 fails the test.
    */
-  public static UsageAnswer get(String url, Duration patience) throws Exception {
+  public static UsageAnswer get(String url, Duration patience, String... headers) throws Exception {
     Instant deadline = Instant.now().plus(patience);
     while (true) {
       HttpResponse<String> response =
           HTTP.send(
-              HttpRequest.newBuilder(URI.create(url)).build(),
+              headers.length == 0
+                  ? HttpRequest.newBuilder(URI.create(url)).build()
+                  : HttpRequest.newBuilder(URI.create(url)).headers(headers).build(),
               HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 503 && Instant.now().isBefore(deadline)) {
         Thread.sleep(200);
