@@ -16,7 +16,10 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Command-line entry point: {@code run} (the default), {@code broker} and {@code count}. */
+/**
+ * Command-line entry point: {@code run} (the default), {@code broker}, {@code count} and {@code
+ * keys}.
+ */
 public final class Cli {
   static final String USAGE =
       """
@@ -35,6 +38,10 @@ public final class Cli {
                               one body per line) and print the vendor's count response, e.g.
                               {"input_tokens":14}, with the same models file and fallbacks
                               as run. Exit code 2 on invalid input.
+        keys new --scopes count,usage,metrics [--names PREFIX,...] [--label LABEL]
+                              Make an API key for the HTTP service: prints the key on the
+                              first line and the line for tokentally.http.keys.file (its
+                              SHA-256 hash and scopes) on the second.
         --help                Show this help.
 
       Configuration: built-in defaults < --config FILE < environment (TOKENTALLY_* for
@@ -57,6 +64,7 @@ public final class Cli {
       case "run" -> run(rest);
       case "broker" -> broker(rest);
       case "count" -> System.exit(count(rest, System.getenv(), System.in, System.out, System.err));
+      case "keys" -> System.exit(KeysCommand.run(rest, System.out, System.err));
       default -> fail(System.err, "unknown command '" + command + "'");
     }
   }
