@@ -60,3 +60,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/* The user's Secret with the keys file and the cluster secret; there is no insecure default. */}}
+{{- define "tokentally.httpSecret" -}}
+{{- required "http.keys.existingSecret: create a Secret with `keys` (lines from `keys new`) and `cluster-secret`, or set http.authNone=true (README, Helm chart)" .Values.http.keys.existingSecret -}}
+{{- end -}}

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tokentally.access.AccessSettings;
+import dev.tokentally.access.KeyRing;
+import dev.tokentally.access.KeysFile;
+import dev.tokentally.access.Scope;
 import dev.tokentally.app.AppConfig;
 import dev.tokentally.app.ConfigLoader;
 import java.io.IOException;
@@ -131,6 +135,17 @@ class ComposeStackTest {
     JsonNode job = prometheus.at("/scrape_configs/0");
     assertThat(job.get("metrics_path").asText()).isEqualTo("/metrics");
     assertThat(job.at("/static_configs/0/targets/0").asText()).isEqualTo("tokentally:" + port);
+
+    // Keys are required, from the demo file the service mounts, and Prometheus scrapes with a key
+    // of that file that has the metrics scope.
+    assertThat(config.http().access().exposure()).isEqualTo(AccessSettings.Exposure.KEYS);
+    String mounted = "./deploy/tokentally/demo-keys:" + config.http().access().keysFile() + ":ro";
+    assertThat(service("tokentally").get("volumes").toString()).contains(mounted);
+    KeyRing demo =
+        KeyRing.of(KeysFile.parse(Files.readString(Path.of("deploy/tokentally/demo-keys"))));
+    assertThat(job.at("/authorization/type").asText()).isEqualTo("Bearer");
+    assertThat(demo.match(job.at("/authorization/credentials").asText()).orElseThrow().scopes())
+        .contains(Scope.METRICS);
 
     JsonNode datasource = read("deploy/grafana/provisioning/datasources/prometheus.yml");
     assertThat(datasource.at("/datasources/0/url").asText())

@@ -1,6 +1,7 @@
 package dev.tokentally.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import dev.tokentally.access.AccessSettings;
 import dev.tokentally.app.ConfigLoader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,7 +28,17 @@ class HelmChartTest {
   private static final Path CHART = Path.of("helm/tokentally");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
+  /** Renders with the keys Secret every install needs unless authentication is turned off. */
   private static Map<String, JsonNode> render(Map<String, Object> values) throws IOException {
+    Map<String, Object> all = new HashMap<>(values);
+    if (!all.containsKey("http.authNone")) {
+      all.putIfAbsent("http.keys.existingSecret", "acme-http");
+    }
+    return renderExactly(all);
+  }
+
+  private static Map<String, JsonNode> renderExactly(Map<String, Object> values)
+      throws IOException {
     var template = new Helm(CHART).template().withName("acme").withNamespace("metering");
     values.forEach(template::set);
     Map<String, JsonNode> byKindAndName = new HashMap<>();
@@ -45,6 +57,22 @@ class HelmChartTest {
     Map<String, JsonNode> env = new HashMap<>();
     container.get("env").forEach(e -> env.put(e.get("name").asText(), e));
     return env;
+  }
+
+  private static JsonNode pod(Map<String, JsonNode> manifests) {
+    return manifests.get("StatefulSet/acme-tokentally").at("/spec/template/spec");
+  }
+
+  /** The variables with a literal value, as the container would see them. */
+  private static Map<String, String> plainValues(Map<String, JsonNode> env) {
+    Map<String, String> plain = new HashMap<>();
+    env.forEach(
+        (k, v) -> {
+          if (v.has("value")) {
+            plain.put(k, v.get("value").asText());
+          }
+        });
+    return plain;
   }
 
   @Test
@@ -92,14 +120,7 @@ class HelmChartTest {
     assertThat(env).doesNotContainKeys("KAFKA_SASL_JAAS_CONFIG", "TOKENTALLY_MODELS_FILE");
 
     // Every variable the chart sets is one the application accepts, with the value it renders.
-    Map<String, String> plain = new HashMap<>();
-    env.forEach(
-        (k, v) -> {
-          if (v.has("value")) {
-            plain.put(k, v.get("value").asText());
-          }
-        });
-    var config = ConfigLoader.load(null, plain);
+    var config = ConfigLoader.load(null, plainValues(env));
     assertThat(config.http().port()).isEqualTo(8080);
     assertThat(config.topics().requests()).isEqualTo("llm.requests");
     assertThat(config.topicCreation().enabled()).isFalse();
@@ -133,6 +154,74 @@ class HelmChartTest {
   }
 
   @Test
+  void refusesToRenderWithoutAKeysSecretAndMountsTheOneItIsGiven() throws IOException {
+    assertThatThrownBy(() -> renderExactly(Map.of()))
+        .hasMessageContaining("http.keys.existingSecret");
+    assertThatThrownBy(() -> render(Map.of("serviceMonitor.enabled", "true")))
+        .hasMessageContaining("serviceMonitor.keySecret.name");
+
+    Map<String, JsonNode> manifests =
+        render(Map.of("serviceMonitor.enabled", "true", "serviceMonitor.keySecret.name", "scrape"));
+    JsonNode pod = pod(manifests);
+    Map<String, JsonNode> env = env(pod.at("/containers/0"));
+    assertThat(env.get("TOKENTALLY_HTTP_KEYS_FILE").get("value").asText())
+        .isEqualTo("/etc/tokentally/http-keys/keys");
+    assertThat(
+            env.get("TOKENTALLY_HTTP_CLUSTER_SECRET").at("/valueFrom/secretKeyRef/name").asText())
+        .isEqualTo("acme-http");
+    assertThat(env.get("TOKENTALLY_HTTP_CLUSTER_SECRET").at("/valueFrom/secretKeyRef/key").asText())
+        .isEqualTo("cluster-secret");
+    assertThat(env).doesNotContainKey("TOKENTALLY_HTTP_AUTH");
+    JsonNode keysVolume = null;
+    for (JsonNode v : pod.get("volumes")) {
+      if (v.get("name").asText().equals("http-keys")) {
+        keysVolume = v;
+      }
+    }
+    assertThat(keysVolume).isNotNull();
+    assertThat(keysVolume.at("/secret/secretName").asText()).isEqualTo("acme-http");
+    assertThat(keysVolume.at("/secret/items").toString())
+        .as("only the keys file is mounted, not the cluster secret")
+        .isEqualTo("[{\"key\":\"keys\",\"path\":\"keys\"}]");
+    assertThat(pod.at("/containers/0/readinessProbe/httpGet/scheme").asText()).isEqualTo("HTTP");
+    JsonNode monitor = manifests.get("ServiceMonitor/acme-tokentally");
+    assertThat(monitor.at("/spec/endpoints/0/authorization/type").asText()).isEqualTo("Bearer");
+    assertThat(monitor.at("/spec/endpoints/0/authorization/credentials/name").asText())
+        .isEqualTo("scrape");
+    // Every variable the chart sets is one the application accepts.
+    assertThat(ConfigLoader.load(null, plainValues(env)).http().access().exposure())
+        .isEqualTo(AccessSettings.Exposure.KEYS);
+
+    Map<String, JsonNode> open = renderExactly(Map.of("http.authNone", "true"));
+    Map<String, JsonNode> openEnv =
+        env(open.get("StatefulSet/acme-tokentally").at("/spec/template/spec/containers/0"));
+    assertThat(openEnv.get("TOKENTALLY_HTTP_AUTH").get("value").asText()).isEqualTo("none");
+    assertThat(openEnv)
+        .doesNotContainKeys("TOKENTALLY_HTTP_KEYS_FILE", "TOKENTALLY_HTTP_CLUSTER_SECRET");
+
+    Map<String, JsonNode> tls =
+        render(Map.of("http.tls.secretName", "acme-http-tls", "http.tls.clientAuth", "true"));
+    JsonNode tlsPod = pod(tls);
+    assertThat(
+            env(tlsPod.at("/containers/0"))
+                .get("TOKENTALLY_HTTP_TLS_KEYSTORE")
+                .get("value")
+                .asText())
+        .isEqualTo("/etc/tokentally/http-tls/keystore.p12");
+    assertThat(
+            env(tlsPod.at("/containers/0"))
+                .get("TOKENTALLY_HTTP_TLS_TRUSTSTORE_PASSWORD")
+                .at("/valueFrom/secretKeyRef/name")
+                .asText())
+        .isEqualTo("acme-http-tls");
+    for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+      assertThat(tlsPod.at("/containers/0/" + probe + "/httpGet/scheme").asText())
+          .isEqualTo("HTTPS");
+    }
+    assertThat(tlsPod.at("/volumes").toString()).contains("acme-http-tls");
+  }
+
+  @Test
   void valuesTurnOnSecurityConfigMapsAndServiceMonitorAndScale() throws IOException {
     Map<String, Object> values = new HashMap<>();
     values.put("replicaCount", 4);
@@ -143,6 +232,7 @@ class HelmChartTest {
     values.put("kafka.tls.secretName", "kafka-tls");
     values.put("kafka.tls.clientAuth", true);
     values.put("tokentally.limits.request_max_tokens.default", 150000);
+    values.put("serviceMonitor.keySecret.name", "scrape");
     values.put("serviceMonitor.enabled", true);
     values.put("topicsJob.enabled", false);
     Map<String, JsonNode> manifests = render(values);
