@@ -103,6 +103,7 @@ class TopicScriptsIT {
               .set("kafka.replicationFactor", 1)
               .set("topicsJob.partitions", 2)
               .set("tokentally.topics.requests", "gateway.requests")
+              .set("http.keys.existingSecret", "acme-http")
               .call();
       ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
       JsonNode job = null;
