@@ -226,6 +226,40 @@ public final class ModelRegistry {
     }
   }
 
+  private static ModelSpec.Price price(RegistryFile.Price p, String where) {
+    RegistryFile.LongContext lc = p.longContext();
+    if (lc != null) {
+      required(lc.aboveInputTokens(), "prices[].long_context.above_input_tokens", where);
+    }
+    RegistryFile.Rates b = p.batch();
+    return new ModelSpec.Price(
+        LocalDate.parse(required(p.from(), "prices[].from", where)),
+        new ModelSpec.Rates(
+            required(p.inputUsdPerMtok(), "prices[].input_usd_per_mtok", where),
+            p.outputUsdPerMtok(),
+            p.cacheReadUsdPerMtok(),
+            p.cacheWrite5mUsdPerMtok(),
+            p.cacheWrite1hUsdPerMtok()),
+        lc == null ? null : lc.aboveInputTokens(),
+        lc == null
+            ? null
+            : new ModelSpec.Rates(
+                lc.inputUsdPerMtok(),
+                lc.outputUsdPerMtok(),
+                lc.cacheReadUsdPerMtok(),
+                lc.cacheWrite5mUsdPerMtok(),
+                lc.cacheWrite1hUsdPerMtok()),
+        b == null
+            ? null
+            : new ModelSpec.Rates(
+                b.inputUsdPerMtok(),
+                b.outputUsdPerMtok(),
+                b.cacheReadUsdPerMtok(),
+                b.cacheWrite5mUsdPerMtok(),
+                b.cacheWrite1hUsdPerMtok()),
+        p.usdPerRequest() == null ? Map.of() : p.usdPerRequest());
+  }
+
   /** The family's terms, with {@code overrides} (countTokens' own costs) replacing some. */
   private static Coefficients coefficients(
       String family, Map<String, Double> terms, Map<String, Double> overrides) {
@@ -248,10 +282,7 @@ public final class ModelRegistry {
     List<ModelSpec.Price> prices = new ArrayList<>();
     if (m.prices() != null) {
       for (RegistryFile.Price price : m.prices()) {
-        prices.add(
-            new ModelSpec.Price(
-                LocalDate.parse(required(price.from(), "prices[].from", where)),
-                required(price.inputUsdPerMtok(), "prices[].input_usd_per_mtok", where)));
+        prices.add(price(price, where));
       }
     }
     RegistryFile.ToolPrompt tool = m.toolPrompt();

@@ -1,5 +1,6 @@
 package dev.tokentally.models;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -80,7 +81,32 @@ record RegistryFile(Map<String, Family> families, List<Model> models) {
   /**
    * @param from ISO date the price applies from
    */
-  record Price(String from, Double inputUsdPerMtok) {}
+  record Price(
+      String from,
+      Double inputUsdPerMtok,
+      Double outputUsdPerMtok,
+      Double cacheReadUsdPerMtok,
+      @JsonProperty("cache_write_5m_usd_per_mtok") Double cacheWrite5mUsdPerMtok,
+      @JsonProperty("cache_write_1h_usd_per_mtok") Double cacheWrite1hUsdPerMtok,
+      LongContext longContext,
+      Rates batch,
+      Map<String, Double> usdPerRequest) {}
+
+  /** The rates of every token of a request whose prompt is above {@code aboveInputTokens}. */
+  record LongContext(
+      Long aboveInputTokens,
+      Double inputUsdPerMtok,
+      Double outputUsdPerMtok,
+      Double cacheReadUsdPerMtok,
+      @JsonProperty("cache_write_5m_usd_per_mtok") Double cacheWrite5mUsdPerMtok,
+      @JsonProperty("cache_write_1h_usd_per_mtok") Double cacheWrite1hUsdPerMtok) {}
+
+  record Rates(
+      Double inputUsdPerMtok,
+      Double outputUsdPerMtok,
+      Double cacheReadUsdPerMtok,
+      @JsonProperty("cache_write_5m_usd_per_mtok") Double cacheWrite5mUsdPerMtok,
+      @JsonProperty("cache_write_1h_usd_per_mtok") Double cacheWrite1hUsdPerMtok) {}
 
   /** Skips {@code _comment}, {@code _note} and other underscore fields wherever they appear. */
   private static final class CommentsIgnored extends DeserializationProblemHandler {
