@@ -1,8 +1,11 @@
 package dev.tokentally.reconcile;
 
+import dev.tokentally.models.ModelRegistry;
 import dev.tokentally.models.ModelSpec;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Prices a normalised usage with a model's registry rates: every token in exactly one bucket, at
@@ -12,6 +15,32 @@ import java.util.Map;
  */
 public final class UsageCost {
   private UsageCost() {}
+
+  /**
+   * Prices a response with the rates of the model it names (else {@code requestModel}) in force on
+   * {@code day}. A name that resolves only as a variant of a registered model ({@code -preview},
+   * {@code -exp}, ...) is not priced as that model: previews have had other prices.
+   */
+  public static Cost of(
+      ActualUsage usage,
+      String requestModel,
+      ModelRegistry registry,
+      LocalDate day,
+      boolean batch) {
+    String model = usage.model() != null ? usage.model() : requestModel;
+    if (model == null) {
+      return Cost.unknown("neither the response nor the request names a model");
+    }
+    Optional<ModelSpec> spec = registry.find(model);
+    if (spec.isEmpty()) {
+      return Cost.unknown("model " + model + " is not in the registry");
+    }
+    if (spec.get().variant() != null) {
+      return Cost.unknown(
+          "model " + model + " is a variant of " + spec.get().id() + ", whose prices may differ");
+    }
+    return of(usage, spec.get().priceOn(day).orElse(null), batch);
+  }
 
   public static Cost of(ActualUsage usage, ModelSpec.Price price, boolean batch) {
     if (price == null) {

@@ -133,6 +133,34 @@ class UsageCostTest {
   }
 
   @Test
+  void pricesAResponseByTheModelItNamesOnItsDayAndNeverAVariantAsItsBase() {
+    ModelRegistry registry = ModelRegistry.builtIn();
+    ActualUsage dated =
+        read(
+            """
+            {"type":"message","model":"claude-sonnet-4-5-20250929","usage":{"input_tokens":1000000,"output_tokens":0}}""");
+    assertThat(UsageCost.of(dated, null, registry, DAY, false).usd()).isCloseTo(3.0, within(1e-9));
+    assertThat(UsageCost.of(dated, null, registry, LocalDate.parse("2025-01-01"), false).reason())
+        .as("before the model's first price")
+        .contains("no price");
+    ActualUsage unnamed =
+        read(
+            "{\"candidates\":[{\"finishReason\":\"STOP\"}],\"usageMetadata\":{\"promptTokenCount\":1000000}}");
+    assertThat(UsageCost.of(unnamed, "gemini-2.5-flash", registry, DAY, false).usd())
+        .as("the request's model when the response names none")
+        .isCloseTo(0.30, within(1e-9));
+    ActualUsage preview =
+        read(
+            """
+            {"candidates":[{"finishReason":"STOP"}],"modelVersion":"gemini-2.5-flash-preview-99-2099","usageMetadata":{"promptTokenCount":10}}""");
+    assertThat(UsageCost.of(preview, null, registry, DAY, false).reason()).contains("variant");
+    assertThat(UsageCost.of(unnamed, null, registry, DAY, false).reason())
+        .contains("names a model");
+    assertThat(UsageCost.of(unnamed, "gpt-9", registry, DAY, false).reason())
+        .contains("not in the registry");
+  }
+
+  @Test
   void leavesTheCostUnknownWithAReasonRatherThanZero() {
     Cost noPrice = UsageCost.of(usage(10, 0, 0, 0, 0, 5), null, false);
     assertThat(noPrice.usd()).isNull();
