@@ -34,7 +34,8 @@ ENV JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError" \
     TOKENTALLY_HTTP_PORT=8080
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
-  CMD curl -fsS "http://localhost:${TOKENTALLY_HTTP_PORT}/health/ready" > /dev/null || exit 1
+  CMD scheme=http; [ -n "$TOKENTALLY_HTTP_TLS_KEYSTORE" ] && scheme=https; \
+      curl -fsSk "$scheme://localhost:${TOKENTALLY_HTTP_PORT}/health/ready" > /dev/null || exit 1
 # Configuration comes from the environment: KAFKA_* for Kafka and Streams, TOKENTALLY_* for
 # tokentally (README, Configuration). "exec" makes java PID 1, so SIGTERM reaches it.
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /opt/tokentally/tokentally.jar \"$@\"", "tokentally"]
