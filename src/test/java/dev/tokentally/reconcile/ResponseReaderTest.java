@@ -93,6 +93,22 @@ class ResponseReaderTest {
   }
 
   @Test
+  void countsACachedPrefixOnceWhenTheDeltaRestatesInputAsUncached() {
+    // Bug 6 (QwenCloud frames, maximhq/bifrost PR #6378): a full-prompt input on message_start,
+    // then an uncached input plus the cache read on message_delta. Replacing field by field gives
+    // 18 + 8831; taking the larger input or adding the cache to the start value gives 17665.
+    ActualUsage qwen =
+        billed(
+            """
+            data: {"type":"message_start","message":{"usage":{"input_tokens":8834,"output_tokens":0}}}
+            data: {"type":"message_delta","usage":{"input_tokens":18,"cache_read_input_tokens":8831,"output_tokens":12}}
+            """);
+    assertThat(qwen.promptInput()).isEqualTo(8849);
+    assertThat(qwen.uncachedInput()).isEqualTo(18);
+    assertThat(qwen.cacheRead()).isEqualTo(8831);
+  }
+
+  @Test
   void marksAStreamCutBeforeItsFinalUsageIncomplete() {
     ActualUsage cut =
         billed(
