@@ -77,12 +77,10 @@ public final class KeysFile {
       String value = eq < 0 ? "" : fields[f].substring(eq + 1);
       switch (name) {
         case "scopes" -> {
-          for (String s : value.split(",")) {
-            try {
-              scopes.add(Scope.parse(s));
-            } catch (ConfigException e) {
-              throw new ConfigException(where + e.getMessage());
-            }
+          try {
+            scopes.addAll(Scope.parseAll(value));
+          } catch (ConfigException e) {
+            throw new ConfigException(where + e.getMessage());
           }
         }
         case "names" -> names = List.of(value.split(","));

@@ -1,7 +1,9 @@
 package dev.tokentally.access;
 
 import dev.tokentally.config.ConfigException;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 /** What a key may do; each endpoint needs exactly one scope, the health probes none. */
 public enum Scope {
@@ -21,7 +23,16 @@ public enum Scope {
     return id;
   }
 
-  public static Scope parse(String id) {
+  /** {@code count,usage}: the comma-separated form keys files and {@code keys new} use. */
+  public static Set<Scope> parseAll(String ids) {
+    Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+    for (String id : ids.split(",")) {
+      scopes.add(parse(id.strip()));
+    }
+    return scopes;
+  }
+
+  private static Scope parse(String id) {
     for (Scope s : values()) {
       if (s.id.equals(id)) {
         return s;

@@ -37,11 +37,7 @@ final class KeysCommand {
         }
         String value = args.get(++i);
         switch (flag) {
-          case "--scopes" -> {
-            for (String s : value.split(",")) {
-              scopes.add(Scope.parse(s.strip()));
-            }
-          }
+          case "--scopes" -> scopes.addAll(Scope.parseAll(value));
           case "--names" -> names = List.of(value.split(","));
           case "--label" -> label = value;
           default -> throw new ConfigException("unknown option " + flag);
