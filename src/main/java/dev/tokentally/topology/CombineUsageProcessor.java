@@ -64,9 +64,9 @@ final class CombineUsageProcessor implements Processor<byte[], UsageEvent, Strin
       if (start + size + grace <= streamTime) {
         continue;
       }
-      add(UsageDimension.NAME_MODEL, key, windowLabels.get(w), start, event, at);
+      add(key, windowLabels.get(w), start, event, at);
     }
-    add(UsageDimension.NAME_MODEL, key, UsageRecords.ALL_TIME, -1, event, at);
+    add(key, UsageRecords.ALL_TIME, -1, event, at);
   }
 
   private static String storeKey(UsageDimension dimension, String key, String window, long start) {
@@ -74,13 +74,9 @@ final class CombineUsageProcessor implements Processor<byte[], UsageEvent, Strin
     return dimension.id() + "\n" + window + "\n" + start + "\n" + key;
   }
 
-  private void add(
-      UsageDimension dimension,
-      String key,
-      String window,
-      long windowStart,
-      UsageEvent event,
-      long at) {
+  /** Adds the request to its name x model key's partial of one window. */
+  private void add(String key, String window, long windowStart, UsageEvent event, long at) {
+    UsageDimension dimension = UsageDimension.NAME_MODEL;
     String storeKey = storeKey(dimension, key, window, windowStart);
     UsagePartial before = combined.get(storeKey);
     UsagePartial partial =
