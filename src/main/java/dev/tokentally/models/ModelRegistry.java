@@ -231,32 +231,13 @@ public final class ModelRegistry {
     if (lc != null) {
       required(lc.aboveInputTokens(), "prices[].long_context.above_input_tokens", where);
     }
-    RegistryFile.Rates b = p.batch();
+    required(p.inputUsdPerMtok(), "prices[].input_usd_per_mtok", where);
     return new ModelSpec.Price(
         LocalDate.parse(required(p.from(), "prices[].from", where)),
-        new ModelSpec.Rates(
-            required(p.inputUsdPerMtok(), "prices[].input_usd_per_mtok", where),
-            p.outputUsdPerMtok(),
-            p.cacheReadUsdPerMtok(),
-            p.cacheWrite5mUsdPerMtok(),
-            p.cacheWrite1hUsdPerMtok()),
+        p.rates(),
         lc == null ? null : lc.aboveInputTokens(),
-        lc == null
-            ? null
-            : new ModelSpec.Rates(
-                lc.inputUsdPerMtok(),
-                lc.outputUsdPerMtok(),
-                lc.cacheReadUsdPerMtok(),
-                lc.cacheWrite5mUsdPerMtok(),
-                lc.cacheWrite1hUsdPerMtok()),
-        b == null
-            ? null
-            : new ModelSpec.Rates(
-                b.inputUsdPerMtok(),
-                b.outputUsdPerMtok(),
-                b.cacheReadUsdPerMtok(),
-                b.cacheWrite5mUsdPerMtok(),
-                b.cacheWrite1hUsdPerMtok()),
+        lc == null ? null : lc.rates(),
+        p.batch() == null ? null : p.batch().rates(),
         p.usdPerRequest() == null ? Map.of() : p.usdPerRequest());
   }
 

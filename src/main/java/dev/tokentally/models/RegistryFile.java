@@ -90,7 +90,8 @@ record RegistryFile(Map<String, Family> families, List<Model> models) {
       @JsonProperty("cache_write_1h_usd_per_mtok") Double cacheWrite1hUsdPerMtok,
       LongContext longContext,
       Rates batch,
-      Map<String, Double> usdPerRequest) {}
+      Map<String, Double> usdPerRequest)
+      implements RateFields {}
 
   /** The rates of every token of a request whose prompt is above {@code aboveInputTokens}. */
   record LongContext(
@@ -99,14 +100,38 @@ record RegistryFile(Map<String, Family> families, List<Model> models) {
       Double outputUsdPerMtok,
       Double cacheReadUsdPerMtok,
       @JsonProperty("cache_write_5m_usd_per_mtok") Double cacheWrite5mUsdPerMtok,
-      @JsonProperty("cache_write_1h_usd_per_mtok") Double cacheWrite1hUsdPerMtok) {}
+      @JsonProperty("cache_write_1h_usd_per_mtok") Double cacheWrite1hUsdPerMtok)
+      implements RateFields {}
 
   record Rates(
       Double inputUsdPerMtok,
       Double outputUsdPerMtok,
       Double cacheReadUsdPerMtok,
       @JsonProperty("cache_write_5m_usd_per_mtok") Double cacheWrite5mUsdPerMtok,
-      @JsonProperty("cache_write_1h_usd_per_mtok") Double cacheWrite1hUsdPerMtok) {}
+      @JsonProperty("cache_write_1h_usd_per_mtok") Double cacheWrite1hUsdPerMtok)
+      implements RateFields {}
+
+  /** The five rate fields a price, its long-context tier and its batch rates all have. */
+  interface RateFields {
+    Double inputUsdPerMtok();
+
+    Double outputUsdPerMtok();
+
+    Double cacheReadUsdPerMtok();
+
+    Double cacheWrite5mUsdPerMtok();
+
+    Double cacheWrite1hUsdPerMtok();
+
+    default ModelSpec.Rates rates() {
+      return new ModelSpec.Rates(
+          inputUsdPerMtok(),
+          outputUsdPerMtok(),
+          cacheReadUsdPerMtok(),
+          cacheWrite5mUsdPerMtok(),
+          cacheWrite1hUsdPerMtok());
+    }
+  }
 
   /** Skips {@code _comment}, {@code _note} and other underscore fields wherever they appear. */
   private static final class CommentsIgnored extends DeserializationProblemHandler {
