@@ -3,6 +3,7 @@ package dev.tokentally.reconcile;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokentally.request.UntrustedJson;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,7 +17,7 @@ import java.util.Map;
  * events; totals are computed once, after the last event.
  */
 public final class ResponseReader {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = UntrustedJson.mapper();
 
   /** A captured exchange wrapping another one is unwrapped this deep at most. */
   private static final int MAX_WRAPPING = 2;

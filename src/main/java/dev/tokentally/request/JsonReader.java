@@ -2,12 +2,9 @@ package dev.tokentally.request;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokentally.errors.ErrorCode;
 import dev.tokentally.errors.RejectedException;
@@ -28,16 +25,7 @@ final class JsonReader {
   private final ObjectMapper mapper;
 
   JsonReader() {
-    this.mapper =
-        JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
-    mapper
-        .getFactory()
-        .setStreamReadConstraints(
-            StreamReadConstraints.builder()
-                .maxNestingDepth(RequestParser.MAX_NESTING_DEPTH)
-                // The record size limit bounds strings; a base64 image may be most of a record.
-                .maxStringLength(Integer.MAX_VALUE)
-                .build());
+    this.mapper = UntrustedJson.mapper();
   }
 
   /**
