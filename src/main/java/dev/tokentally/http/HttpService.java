@@ -76,7 +76,8 @@ public final class HttpService implements AutoCloseable {
     Guard guard = new Guard(access, keys);
     TlsSettings tls = settings.tls();
     // Opened now, so that a wrong path or password stops the start with a clear message.
-    SslContextFactory.Server https = tls.enabled() ? Tls.server(tls) : null;
+    Tls.Stores stores = tls.enabled() ? Tls.load(tls) : null;
+    SslContextFactory.Server https = stores == null ? null : Tls.server(stores);
     UsageEndpoints usageEndpoints =
         usage == null
             ? null
@@ -87,7 +88,8 @@ public final class HttpService implements AutoCloseable {
                     usage.applicationId(),
                     usage.self(),
                     usage.settings().grace(),
-                    new PeerClient(tls.enabled() ? Tls.peers(tls) : null, access.clusterSecret())),
+                    new PeerClient(
+                        stores == null ? null : Tls.peers(stores), access.clusterSecret())),
                 usage.settings());
     String host =
         access.exposure() == AccessSettings.Exposure.LOOPBACK ? LOOPBACK : EVERY_INTERFACE;

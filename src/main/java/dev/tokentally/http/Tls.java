@@ -14,12 +14,29 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 final class Tls {
   private Tls() {}
 
-  static SslContextFactory.Server server(TlsSettings tls) {
+  /**
+   * The stores, read once for both uses.
+   *
+   * @param trust the truststore, or null when clients need no certificate
+   */
+  record Stores(KeyStore keys, String keyPassword, KeyStore trust) {}
+
+  static Stores load(TlsSettings tls) {
+    String password = password(tls.keystorePassword());
+    return new Stores(
+        load(tls.keystore(), password),
+        password,
+        tls.truststore() == null
+            ? null
+            : load(tls.truststore(), password(tls.truststorePassword())));
+  }
+
+  static SslContextFactory.Server server(Stores stores) {
     SslContextFactory.Server factory = new SslContextFactory.Server();
-    factory.setKeyStore(load(tls.keystore(), tls.keystorePassword()));
-    factory.setKeyStorePassword(password(tls.keystorePassword()));
-    if (tls.truststore() != null) {
-      factory.setTrustStore(load(tls.truststore(), tls.truststorePassword()));
+    factory.setKeyStore(stores.keys());
+    factory.setKeyStorePassword(stores.keyPassword());
+    if (stores.trust() != null) {
+      factory.setTrustStore(stores.trust());
       factory.setNeedClientAuth(true);
     }
     return factory;
@@ -30,19 +47,16 @@ final class Tls {
    * trusting the truststore, or its own certificate when there is none, since every instance shares
    * the keystore.
    */
-  static SSLContext peers(TlsSettings tls) {
+  static SSLContext peers(Stores stores) {
     try {
-      KeyStore keys = load(tls.keystore(), tls.keystorePassword());
       KeyManagerFactory km = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      km.init(keys, password(tls.keystorePassword()).toCharArray());
+      km.init(stores.keys(), stores.keyPassword().toCharArray());
       TrustManagerFactory tm =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tm.init(tls.truststore() == null ? keys : load(tls.truststore(), tls.truststorePassword()));
+      tm.init(stores.trust() == null ? stores.keys() : stores.trust());
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(km.getKeyManagers(), tm.getTrustManagers(), null);
       return context;
-    } catch (ConfigException e) {
-      throw e;
     } catch (Exception e) {
       throw new ConfigException("TLS keystore unusable: " + e.getClass().getSimpleName());
     }
@@ -51,7 +65,7 @@ final class Tls {
   private static KeyStore load(Path path, String password) {
     try (InputStream in = Files.newInputStream(path)) {
       KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(in, password(password).toCharArray());
+      store.load(in, password.toCharArray());
       return store;
     } catch (Exception e) {
       // The message can quote neither password nor content; the class and path say enough.

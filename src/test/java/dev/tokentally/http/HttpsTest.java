@@ -129,7 +129,8 @@ class HttpsTest {
     TlsSettings mutual = new TlsSettings(keystore, PASSWORD, keystore, PASSWORD);
     try (HttpService https = start(mutual)) {
       String url = "https://localhost:" + https.port();
-      HttpClient withCertificate = HttpClient.newBuilder().sslContext(Tls.peers(mutual)).build();
+      HttpClient withCertificate =
+          HttpClient.newBuilder().sslContext(Tls.peers(Tls.load(mutual))).build();
       assertThat(count(withCertificate, url).statusCode()).isEqualTo(200);
 
       HttpClient without = HttpClient.newBuilder().sslContext(trustingOnly()).build();
