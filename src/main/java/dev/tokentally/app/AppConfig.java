@@ -6,6 +6,7 @@ import dev.tokentally.credentials.Secrets;
 import dev.tokentally.http.HttpSettings;
 import dev.tokentally.limits.Limits;
 import dev.tokentally.metrics.MetricLabels;
+import dev.tokentally.reconcile.ReconcileSettings;
 import dev.tokentally.topology.Topics;
 import dev.tokentally.usage.UsageSettings;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.TreeMap;
  *     payload_too_large}
  * @param limits per-request token caps and per-name budgets
  * @param usage usage windows, grace, retention and emit mode
+ * @param reconcile whether and how requests are joined with the vendors' responses
  * @param metrics bounds on metric label values
  * @param kafka Kafka client and Streams properties; never contains {@code tokentally.*} keys
  */
@@ -40,6 +42,7 @@ public record AppConfig(
     int requestMaxBytes,
     Limits limits,
     UsageSettings usage,
+    ReconcileSettings reconcile,
     MetricLabels metrics,
     Map<String, String> kafka) {
 

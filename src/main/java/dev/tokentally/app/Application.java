@@ -64,9 +64,7 @@ public final class Application implements AutoCloseable {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Wiring wiring = Wiring.of(config, registry);
       Properties props = wiring.streamsProperties(bootstrap);
-      if (config.topicCreation().enabled()) {
-        TopicBootstrap.ensureTopics(props, config);
-      }
+      TopicBootstrap.prepare(props, config);
       Topology topology = wiring.topology(props);
       KafkaStreams streams = new KafkaStreams(topology, props);
       // A dead stream thread is a bug or a lost broker: exit so the orchestrator restarts us.

@@ -9,6 +9,7 @@ import dev.tokentally.http.HttpSettings;
 import dev.tokentally.http.TlsSettings;
 import dev.tokentally.limits.Limits;
 import dev.tokentally.metrics.MetricLabels;
+import dev.tokentally.reconcile.ReconcileSettings;
 import dev.tokentally.topology.Topics;
 import dev.tokentally.usage.UsageSettings;
 import java.io.IOException;
@@ -109,7 +110,9 @@ public final class ConfigLoader {
             v.text(Setting.TOPIC_DLQ),
             v.text(Setting.TOPIC_USAGE_BY_MODEL),
             v.text(Setting.TOPIC_USAGE_BY_NAME),
-            v.text(Setting.TOPIC_USAGE_BY_NAME_MODEL)),
+            v.text(Setting.TOPIC_USAGE_BY_NAME_MODEL),
+            v.text(Setting.TOPIC_RESPONSES),
+            v.text(Setting.TOPIC_RECONCILED)),
         new AppConfig.TopicCreation(
             v.bool(Setting.TOPICS_CREATE),
             v.integer(Setting.TOPICS_PARTITIONS),
@@ -147,6 +150,10 @@ public final class ConfigLoader {
             v.duration(Setting.USAGE_RETENTION),
             v.choice(Setting.USAGE_EMIT).equals("final"),
             v.duration(Setting.USAGE_FLUSH)),
+        new ReconcileSettings(
+            v.bool(Setting.RECONCILE_ENABLED),
+            v.duration(Setting.RECONCILE_WINDOW),
+            v.duration(Setting.RECONCILE_GRACE)),
         new MetricLabels(
             v.list(Setting.METRICS_NAMES_ALLOW),
             v.integer(Setting.METRICS_NAMES_MAX),

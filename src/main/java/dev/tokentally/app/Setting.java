@@ -26,6 +26,16 @@ public enum Setting {
       Type.TEXT,
       "llm.usage.by-name-model",
       "usage per name x model"),
+  TOPIC_RESPONSES(
+      "tokentally.topic.responses",
+      Type.TEXT,
+      "llm.responses",
+      "vendor responses, keyed like their requests and with as many partitions"),
+  TOPIC_RECONCILED(
+      "tokentally.topic.reconciled",
+      Type.TEXT,
+      "llm.requests.reconciled",
+      "each accepted request with what the vendor billed for it"),
   TOPICS_CREATE("tokentally.topics.create", Type.BOOLEAN, "true", "create missing topics at start"),
   TOPICS_PARTITIONS(
       "tokentally.topics.partitions",
@@ -90,6 +100,22 @@ public enum Setting {
       "updates",
       List.of("updates", "final"),
       "`updates` (dashboards) or `final` (one record per closed window, billing)"),
+  RECONCILE_ENABLED(
+      "tokentally.reconcile.enabled",
+      Type.BOOLEAN,
+      "true",
+      "join accepted requests with `tokentally.topic.responses` ([Reconciliation](#reconciliation))"),
+  RECONCILE_WINDOW(
+      "tokentally.reconcile.window",
+      Type.DURATION,
+      "1h",
+      "how long a request waits for its response, and a response for its request"),
+  RECONCILE_GRACE(
+      "tokentally.reconcile.grace",
+      Type.DURATION,
+      "5m",
+      "added to the window before `no_response` or `orphan` is written; stream time or, when"
+          + " traffic stops, wall-clock time"),
   HTTP_PORT(
       "tokentally.http.port",
       Type.INTEGER,

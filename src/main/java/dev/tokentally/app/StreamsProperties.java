@@ -20,6 +20,8 @@ final class StreamsProperties {
     props.put(DeadLetterProcessingExceptionHandler.DLQ_TOPIC_CONFIG, config.topics().deadLetter());
     props.put(
         DeadLetterProcessingExceptionHandler.REQUESTS_TOPIC_CONFIG, config.topics().requests());
+    props.put(
+        DeadLetterProcessingExceptionHandler.RESPONSES_TOPIC_CONFIG, config.topics().responses());
     // A budgeted request crosses the by-name repartition with its enriched form and its payload, so
     // it can be twice the largest accepted input. Producer and internal topics must take that.
     String maxRecord = String.valueOf(maxRecordBytes(config));

@@ -9,46 +9,118 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the input, enriched, dead-letter and usage topics when they are missing, sized for the
- * largest record tokentally accepts. Streams creates only its internal topics, and a missing output
- * topic would stall every task.
+ * Creates the input, enriched, dead-letter, usage and reconciliation topics when they are missing,
+ * sized for the largest record tokentally accepts, and checks that requests and responses are
+ * co-partitioned. Streams creates only its internal topics, and a missing output topic would stall
+ * every task.
  */
 final class TopicBootstrap {
   private static final Logger log = LoggerFactory.getLogger(TopicBootstrap.class);
 
   private TopicBootstrap() {}
 
-  static void ensureTopics(Properties kafka, AppConfig config) {
+  /** Creates what is missing when creation is on, then checks the responses' partitioning. */
+  static void prepare(Properties kafka, AppConfig config) {
+    try (Admin admin = Admin.create(adminProperties(kafka))) {
+      if (config.topicCreation().enabled()) {
+        ensureTopics(admin, kafka, config);
+      }
+      if (config.reconcile().enabled()) {
+        checkCoPartitioned(admin, config.topics());
+      }
+    }
+  }
+
+  /**
+   * A response is joined in the task that holds its request's partition, without a repartition, so
+   * both topics must have the same number of partitions (and their producers the same key and
+   * partitioner). A mismatch would join nothing and close every request as {@code no_response}.
+   */
+  static void checkCoPartitioned(Admin admin, Topics topics) {
+    Map<String, TopicDescription> found;
+    try {
+      found =
+          admin
+              .describeTopics(List.of(topics.requests(), topics.responses()))
+              .allTopicNames()
+              .get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while describing topics", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "cannot describe "
+              + topics.requests()
+              + " and "
+              + topics.responses()
+              + " (reconciliation needs both; create them or set tokentally.reconcile.enabled=false)",
+          e);
+    }
+    int requests = found.get(topics.requests()).partitions().size();
+    int responses = found.get(topics.responses()).partitions().size();
+    if (requests != responses) {
+      throw new IllegalStateException(
+          String.format(
+              "%s has %d partitions and %s has %d: reconciliation joins a response in the task of"
+                  + " its request's partition, so both need the same count (or set"
+                  + " tokentally.reconcile.enabled=false)",
+              topics.requests(), requests, topics.responses(), responses));
+    }
+  }
+
+  private static Properties adminProperties(Properties kafka) {
     Properties adminProps = new Properties();
     for (String key : AdminClientConfig.configNames()) {
       if (kafka.containsKey(key)) {
         adminProps.put(key, kafka.get(key));
       }
     }
+    return adminProps;
+  }
+
+  private static void ensureTopics(Admin admin, Properties kafka, AppConfig config) {
     AppConfig.TopicCreation creation = config.topicCreation();
     Optional<Short> replicas =
         creation.replicationFactor() < 0
             ? Optional.empty()
             : Optional.of(creation.replicationFactor());
     Topics topics = config.topics();
-    try (Admin admin = Admin.create(adminProps)) {
+    try {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      // Responses are co-partitioned with requests, so a missing responses topic follows an
+      // existing requests topic rather than the configured count.
+      int requestPartitions =
+          existing.contains(topics.requests())
+              ? admin
+                  .describeTopics(List.of(topics.requests()))
+                  .allTopicNames()
+                  .get(30, TimeUnit.SECONDS)
+                  .get(topics.requests())
+                  .partitions()
+                  .size()
+              : creation.partitions();
+      ToIntFunction<String> partitionsOf =
+          name -> name.equals(topics.responses()) ? requestPartitions : creation.partitions();
       List<NewTopic> missing =
           topics.all().stream()
               .distinct()
+              .filter(
+                  name -> config.reconcile().enabled() || !topics.reconciliation().contains(name))
               .filter(name -> !existing.contains(name))
               .map(
                   name ->
-                      new NewTopic(name, Optional.of(creation.partitions()), replicas)
+                      new NewTopic(name, Optional.of(partitionsOf.applyAsInt(name)), replicas)
                           .configs(
                               Map.of(
                                   TopicConfig.MAX_MESSAGE_BYTES_CONFIG,

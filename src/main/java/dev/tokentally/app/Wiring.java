@@ -76,6 +76,6 @@ public final class Wiring {
   /** The topology, built with the given {@link #streamsProperties} as {@code main} builds it. */
   public Topology topology(Properties streamsProperties) {
     return TokentallyTopology.build(
-        config.topics(), config.usage(), assessor, metrics, streamsProperties);
+        config.topics(), config.usage(), config.reconcile(), assessor, metrics, streamsProperties);
   }
 }

@@ -12,6 +12,8 @@ import dev.tokentally.usage.UsageEvent;
  * @param key the input record's key, restored on output
  * @param vendor the model's vendor ({@code anthropic}, {@code gemini})
  * @param name the function name, or null
+ * @param countMethod how {@code inputTokens} was counted (wire form of the count method)
+ * @param family the model's counting family, for grouping estimate errors
  * @param costUsd estimated input cost, or NaN when the model has no price for the date
  * @param enriched the enriched record value
  * @param payload the input value with credentials blanked, for a {@code budget_exceeded} dead
@@ -26,6 +28,8 @@ public record CountedRequest(
     String name,
     String spanId,
     long inputTokens,
+    String countMethod,
+    String family,
     double costUsd,
     byte[] enriched,
     byte[] payload) {

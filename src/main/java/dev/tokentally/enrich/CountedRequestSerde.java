@@ -21,7 +21,8 @@ public final class CountedRequestSerde {
   /** First byte of every serialised CountedRequest; input records are JSON and start otherwise. */
   static final byte MAGIC = (byte) 0xC7;
 
-  private static final byte VERSION = 1;
+  /** Version 2 added the count method and family; version 1 records still read, without them. */
+  private static final byte VERSION = 2;
 
   private CountedRequestSerde() {}
 
@@ -39,7 +40,10 @@ public final class CountedRequestSerde {
 
   /** True when the bytes are a serialised CountedRequest rather than an input record. */
   public static boolean isCountedRequest(byte[] bytes) {
-    return bytes != null && bytes.length > 2 && bytes[0] == MAGIC && bytes[1] == VERSION;
+    return bytes != null
+        && bytes.length > 2
+        && bytes[0] == MAGIC
+        && (bytes[1] == 1 || bytes[1] == VERSION);
   }
 
   public static byte[] write(CountedRequest r) {
@@ -59,6 +63,8 @@ public final class CountedRequestSerde {
       writeString(out, r.name());
       writeString(out, r.spanId());
       out.writeLong(r.inputTokens());
+      writeString(out, r.countMethod());
+      writeString(out, r.family());
       out.writeDouble(r.costUsd());
       writeBytes(out, r.enriched());
       writeBytes(out, r.payload());
@@ -74,6 +80,7 @@ public final class CountedRequestSerde {
     }
     try (DataInputStream in =
         new DataInputStream(new ByteArrayInputStream(bytes, 2, bytes.length - 2))) {
+      byte version = bytes[1];
       byte[] key = readBytes(in);
       SourcePosition source =
           new SourcePosition(readString(in), in.readInt(), in.readLong(), in.readLong());
@@ -86,6 +93,8 @@ public final class CountedRequestSerde {
           readString(in),
           readString(in),
           in.readLong(),
+          version >= 2 ? readString(in) : null,
+          version >= 2 ? readString(in) : null,
           in.readDouble(),
           readBytes(in),
           readBytes(in));

@@ -55,6 +55,11 @@ public final class RequestAssessor {
     return limits;
   }
 
+  /** The largest record value that is parsed; vendor responses share the limit. */
+  public int maxBytes() {
+    return maxBytes;
+  }
+
   public Assessment assess(InboundRecord in) {
     byte[] value = in.value();
     if (value != null && value.length > maxBytes) {
@@ -109,6 +114,8 @@ public final class RequestAssessor {
             subject.name(),
             subject.spanId(),
             tokens,
+            counted.count().method().label(),
+            model.family(),
             cost,
             enriched,
             payload));

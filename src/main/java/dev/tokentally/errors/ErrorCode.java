@@ -3,10 +3,10 @@ package dev.tokentally.errors;
 import java.util.Locale;
 
 /**
- * The closed set of reasons tokentally refuses something. The first eight send a record to the
- * dead-letter topic (and answer an HTTP request with the same code); the rest are HTTP answers
- * only. {@code topology/README.md} documents each, and a test checks that it does. The wire form is
- * the lower-case name.
+ * The closed set of reasons tokentally refuses something. Those with {@link #deadLetter()} send a
+ * record to the dead-letter topic (and, for requests, answer an HTTP request with the same code);
+ * the rest are HTTP answers only. {@code topology/README.md} documents each, and a test checks that
+ * it does. The wire form is the lower-case name.
  */
 public enum ErrorCode {
   /** The value is empty, not UTF-8 JSON, nested too deep, or has trailing garbage. */
@@ -23,6 +23,11 @@ public enum ErrorCode {
   BUDGET_EXCEEDED(400, true),
   /** The record value or HTTP body is larger than its configured limit. */
   PAYLOAD_TOO_LARGE(413, true),
+  /**
+   * A record on the responses topic that is no vendor response tokentally reads, or has no key to
+   * join it by.
+   */
+  INVALID_RESPONSE(400, true),
   /** An unexpected exception while processing; the record is kept so it can be replayed. */
   INTERNAL_ERROR(500, true),
   /** HTTP only: no endpoint at that method and path, or no such usage key. */

@@ -3,6 +3,7 @@ package dev.tokentally.metrics;
 import dev.tokentally.errors.ErrorCode;
 import dev.tokentally.usage.UsageEvent;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -38,6 +39,12 @@ public final class RequestMetrics {
   private final MeterProvider<Counter> nameRequests;
   private final MeterProvider<Counter> cost;
   private final MeterProvider<Timer> countDuration;
+  private final MeterProvider<Counter> reconciled;
+  private final Counter duplicateResponses;
+  private final MeterProvider<Counter> actualTokens;
+  private final MeterProvider<Counter> actualCost;
+  private final MeterProvider<Counter> nameActualCost;
+  private final MeterProvider<DistributionSummary> estimateError;
 
   /**
    * @param knownModels the registry's model ids, always labelled as themselves
@@ -88,6 +95,35 @@ public final class RequestMetrics {
                 Duration.ofMillis(250),
                 Duration.ofMillis(1000))
             .withRegistry(registry);
+    this.reconciled =
+        Counter.builder("tokentally.reconciled")
+            .description(
+                "Reconciled records by status (reconciled, no_response, orphan, duplicate_request)")
+            .withRegistry(registry);
+    this.duplicateResponses =
+        Counter.builder("tokentally.responses.duplicate")
+            .description("Responses dropped because their key was already reconciled or waiting")
+            .register(registry);
+    this.actualTokens =
+        Counter.builder("tokentally.actual.tokens")
+            .description("Tokens the vendors billed, by model and kind (input, output, cache_read)")
+            .withRegistry(registry);
+    this.actualCost =
+        Counter.builder("tokentally.actual.cost.usd")
+            .description("What the vendors' usage costs at the registry's rates, by model")
+            .withRegistry(registry);
+    this.nameActualCost =
+        Counter.builder("tokentally.function.actual.cost.usd")
+            .description("Actual cost by function name (X-Opper-Name, capped)")
+            .withRegistry(registry);
+    this.estimateError =
+        DistributionSummary.builder("tokentally.estimate.error")
+            .description(
+                "|estimated - billed| / billed input tokens in percent, of comparable pairs, by"
+                    + " model family, count method and direction (over, under)")
+            .baseUnit("percent")
+            .serviceLevelObjectives(0.5, 1, 2, 3, 5, 10, 20, 30, 50, 100, 200)
+            .withRegistry(registry);
   }
 
   /** Meters that go nowhere, for topologies built without an application (tests, tools). */
@@ -133,6 +169,65 @@ public final class RequestMetrics {
         .withTags(Tags.of("outcome", REJECTED, "code", ErrorCode.INTERNAL_ERROR.code()))
         .increment();
     deadLetters.withTags(Tags.of("code", ErrorCode.INTERNAL_ERROR.code())).increment();
+  }
+
+  /** A dead-lettered record from the responses topic. */
+  public void responseRejected(ErrorCode code) {
+    deadLetters.withTags(Tags.of("code", code.code())).increment();
+  }
+
+  public void duplicateResponse() {
+    duplicateResponses.increment();
+  }
+
+  /**
+   * One reconciled record.
+   *
+   * @param status its wire status
+   * @param family the model family of the estimate, or null for an orphan
+   * @param method the estimate's count method, or null
+   * @param errorPct the estimate's signed error in percent when the pair is comparable, else null
+   * @param inputTokens billed input tokens, 0 when unknown
+   * @param costUsd actual cost, or null when unknown
+   */
+  public void reconciled(
+      String status,
+      String model,
+      String name,
+      String family,
+      String method,
+      Double errorPct,
+      long inputTokens,
+      long outputTokens,
+      long cacheReadTokens,
+      Double costUsd) {
+    reconciled.withTags(Tags.of("status", status)).increment();
+    String m = models.of(model);
+    if (inputTokens > 0) {
+      actualTokens.withTags(Tags.of("model", m, "kind", "input")).increment(inputTokens);
+    }
+    if (outputTokens > 0) {
+      actualTokens.withTags(Tags.of("model", m, "kind", "output")).increment(outputTokens);
+    }
+    if (cacheReadTokens > 0) {
+      actualTokens.withTags(Tags.of("model", m, "kind", "cache_read")).increment(cacheReadTokens);
+    }
+    if (costUsd != null && costUsd > 0) {
+      actualCost.withTags(Tags.of("model", m)).increment(costUsd);
+      nameActualCost.withTags(Tags.of("name", name(name))).increment(costUsd);
+    }
+    if (errorPct != null && family != null) {
+      estimateError
+          .withTags(
+              Tags.of(
+                  "family",
+                  family,
+                  "method",
+                  method == null ? "unknown" : method,
+                  "direction",
+                  errorPct >= 0 ? "over" : "under"))
+          .record(Math.abs(errorPct));
+    }
   }
 
   /**

@@ -14,6 +14,11 @@ public record Cost(Double usd, String reason, Map<String, Double> byBucket) {
     byBucket = Map.copyOf(byBucket);
   }
 
+  /** Nothing billed. */
+  static Cost zero() {
+    return new Cost(0.0, null, Map.of());
+  }
+
   static Cost unknown(String reason) {
     return new Cost(null, reason, Map.of());
   }

@@ -10,6 +10,7 @@ import dev.tokentally.metrics.RequestMetrics;
 import dev.tokentally.request.SourcePosition;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * request on the by-name repartition topic (unwrapped to the original key, payload and offset),
  * becomes a dead letter. A usage event has already been written out as enriched or dead letter, so
  * a second record for it would break "exactly one output per input": it is logged and skipped, and
- * Streams' {@code dropped-records} metric counts it.
+ * Streams' {@code dropped-records} metric counts it. The same holds for an accepted request failing
+ * in reconciliation, after its output. A vendor response has no other output, so it becomes a dead
+ * letter wherever it fails.
  */
 public final class DeadLetterProcessingExceptionHandler implements ProcessingExceptionHandler {
   /** Streams passes every application property to handlers; these name the topics. */
@@ -35,17 +38,32 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
 
   public static final String REQUESTS_TOPIC_CONFIG = "tokentally.topic.requests";
 
+  public static final String RESPONSES_TOPIC_CONFIG = "tokentally.topic.responses";
+
+  /** Nodes an accepted request reaches only after its enriched record was written. */
+  private static final Set<String> AFTER_OUTPUT =
+      Set.of(
+          Names.UNBUDGETED_ESTIMATE,
+          Names.BUDGETED_ESTIMATE,
+          Names.RECONCILE,
+          Names.METER_RECONCILED,
+          Names.RECONCILED_JSON,
+          Names.RECONCILED_USAGE);
+
   private static final Logger log =
       LoggerFactory.getLogger(DeadLetterProcessingExceptionHandler.class);
 
   private String deadLetterTopic;
   private String requestsTopic;
+  private String responsesTopic;
   private RequestMetrics metrics = RequestMetrics.discarding();
 
   @Override
   public void configure(Map<String, ?> configs) {
     deadLetterTopic = required(configs, DLQ_TOPIC_CONFIG);
     requestsTopic = required(configs, REQUESTS_TOPIC_CONFIG);
+    Object responses = configs.get(RESPONSES_TOPIC_CONFIG);
+    responsesTopic = responses == null ? null : responses.toString();
     // Streams hands its original properties to handlers, objects included.
     if (configs.get(RequestMetrics.CONFIG_KEY) instanceof RequestMetrics m) {
       metrics = m;
@@ -63,8 +81,10 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
   @Override
   public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception e) {
     byte[] rawValue = context.sourceRawValue();
-    boolean counted = CountedRequestSerde.isCountedRequest(rawValue);
-    if (!counted && !requestsTopic.equals(context.topic())) {
+    boolean response = context.topic() != null && context.topic().equals(responsesTopic);
+    boolean counted = !response && CountedRequestSerde.isCountedRequest(rawValue);
+    boolean written = !response && AFTER_OUTPUT.contains(context.processorNodeId());
+    if (written || (!counted && !response && !requestsTopic.equals(context.topic()))) {
       // Only the class and message: a stack trace could carry request content into the log.
       log.error(
           "usage aggregation failed at {}-{}@{} in {}: {}; this record is left out of usage totals",

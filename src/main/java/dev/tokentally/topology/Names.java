@@ -41,5 +41,27 @@ public final class Names {
   public static final String COMBINE_USAGE = "combine-usage";
   public static final String USAGE_COMBINER = "usage-combiner";
 
+  public static final String READ_RESPONSES = "read-responses";
+  public static final String READ_RESPONSE = "read-response";
+  public static final String RESPONSE = "response-";
+  public static final String JOINABLE = "joinable";
+  public static final String METER_BAD_RESPONSE = "meter-bad-response";
+  public static final String BAD_RESPONSE_JSON = "bad-response-json";
+  public static final String WRITE_BAD_RESPONSE = "write-bad-response";
+  public static final String RESPONSE_ENTRY = "response-entry";
+  public static final String UNBUDGETED_ESTIMATE = "unbudgeted-estimate";
+  public static final String BUDGETED_ESTIMATE = "budgeted-estimate";
+  public static final String ACCEPTED_BY_KEY = "accepted-by-key";
+  public static final String ESTIMATES = "estimates";
+  public static final String JOIN_INPUT = "join-input";
+  public static final String RECONCILE = "reconcile";
+  public static final String RECONCILE_PENDING = "reconcile-pending";
+  public static final String RECONCILE_DEADLINES = "reconcile-deadlines";
+  public static final String METER_RECONCILED = "meter-reconciled";
+  public static final String RECONCILED_JSON = "reconciled-json";
+  public static final String WRITE_RECONCILED = "write-reconciled";
+  public static final String RECONCILED_USAGE = "reconciled-usage";
+  public static final String ACTUAL_USAGE = "actual-usage";
+
   private Names() {}
 }

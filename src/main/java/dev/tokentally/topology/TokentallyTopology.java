@@ -7,6 +7,7 @@ import dev.tokentally.enrich.RequestAssessor;
 import dev.tokentally.errors.ErrorCode;
 import dev.tokentally.limits.Limits;
 import dev.tokentally.metrics.RequestMetrics;
+import dev.tokentally.reconcile.ReconcileSettings;
 import dev.tokentally.usage.UsageDimension;
 import dev.tokentally.usage.UsageEvent;
 import dev.tokentally.usage.UsagePartial;
@@ -55,6 +56,7 @@ public final class TokentallyTopology {
   public static Topology build(
       Topics topics,
       UsageSettings usage,
+      ReconcileSettings reconcile,
       RequestAssessor assessor,
       RequestMetrics metrics,
       Properties props) {
@@ -138,8 +140,8 @@ public final class TokentallyTopology {
             .split(Named.as(Names.BUDGET))
             .branch((key, o) -> o instanceof BudgetOutcome.Within, Branched.as(Names.WITHIN))
             .defaultBranch(Branched.as(Names.EXCEEDED));
-    decided
-        .get(Names.BUDGET + Names.WITHIN)
+    KStream<byte[], BudgetOutcome> within = decided.get(Names.BUDGET + Names.WITHIN);
+    within
         .mapValues(o -> o.request().enriched(), Named.as(Names.ENRICHED_JSON))
         .to(topics.enriched(), Produced.with(bytes, bytes).withName(Names.WRITE_ENRICHED));
     decided
@@ -155,10 +157,17 @@ public final class TokentallyTopology {
                 Serdes.String(),
                 UsageSerdes.partial())
             .withCachingEnabled());
-    KStream<String, UsagePartial> partials =
+    KStream<byte[], UsageEvent> allUsage =
         rejectedUsage
             .merge(unbudgetedUsage, Named.as(Names.FIRST_USAGE))
-            .merge(checkedUsage, Named.as(Names.USAGE))
+            .merge(checkedUsage, Named.as(Names.USAGE));
+    if (reconcile.enabled()) {
+      KStream<byte[], UsageEvent> actualUsage =
+          Reconciliation.addTo(builder, topics, reconcile, assessor, metrics, unbudgeted, within);
+      allUsage = allUsage.merge(actualUsage, Named.as(Names.ACTUAL_USAGE));
+    }
+    KStream<String, UsagePartial> partials =
+        allUsage
             .process(
                 () -> new CombineUsageProcessor(usage, Names.USAGE_COMBINER),
                 Named.as(Names.COMBINE_USAGE),

@@ -9,10 +9,25 @@ public record Topics(
     String deadLetter,
     String usageByModel,
     String usageByName,
-    String usageByNameModel) {
+    String usageByNameModel,
+    String responses,
+    String reconciled) {
 
   /** Every topic the application reads or writes, apart from Streams' internal ones. */
   public List<String> all() {
-    return List.of(requests, enriched, deadLetter, usageByModel, usageByName, usageByNameModel);
+    return List.of(
+        requests,
+        enriched,
+        deadLetter,
+        usageByModel,
+        usageByName,
+        usageByNameModel,
+        responses,
+        reconciled);
+  }
+
+  /** The topics only reconciliation uses. */
+  public List<String> reconciliation() {
+    return List.of(responses, reconciled);
   }
 }

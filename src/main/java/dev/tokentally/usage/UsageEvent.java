@@ -11,9 +11,15 @@ import dev.tokentally.request.RequestHeaders;
  *     the record never named one
  * @param name the X-Opper-Name, or {@link #UNNAMED}
  * @param rejected null for an accepted request
+ * @param actual for a reconciliation event, what the vendor billed; it adds to nothing else
  */
 public record UsageEvent(
-    String model, String name, long inputTokens, double costUsd, ErrorCode rejected) {
+    String model,
+    String name,
+    long inputTokens,
+    double costUsd,
+    ErrorCode rejected,
+    ActualTotals actual) {
   public static final String UNKNOWN = "(unknown)";
   public static final String UNNAMED = "(unnamed)";
 
@@ -31,10 +37,15 @@ public record UsageEvent(
   }
 
   public static UsageEvent accepted(String model, String name, long inputTokens, double costUsd) {
-    return new UsageEvent(model, name, inputTokens, costUsd, null);
+    return new UsageEvent(model, name, inputTokens, costUsd, null, null);
   }
 
   public static UsageEvent rejected(String model, String name, ErrorCode code) {
-    return new UsageEvent(model, name, 0, 0, code);
+    return new UsageEvent(model, name, 0, 0, code, null);
+  }
+
+  /** A reconciled, unanswered or orphan record's share of the usage. */
+  public static UsageEvent reconciled(String model, String name, ActualTotals actual) {
+    return new UsageEvent(model, name, 0, 0, null, actual);
   }
 }

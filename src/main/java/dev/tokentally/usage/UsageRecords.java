@@ -50,6 +50,16 @@ public final class UsageRecords {
     totals.rejectedByCode().forEach(rejected::put);
     out.put("rejected_total", totals.rejectedTotal());
     out.put("estimated_cost_usd", roundUsd(totals.costUsd()));
+    ActualTotals a = totals.actual();
+    ObjectNode actual = out.putObject("actual");
+    actual.put("reconciled", a.reconciled());
+    actual.put("no_response", a.noResponse());
+    actual.put("orphans", a.orphans());
+    actual.put("input_tokens", a.inputTokens());
+    actual.put("cache_read_input_tokens", a.cacheReadTokens());
+    actual.put("output_tokens", a.outputTokens());
+    actual.put("cost_usd", roundUsd(a.costUsd()));
+    actual.put("unpriced", a.unpriced());
     out.put("final", closed);
     return out;
   }

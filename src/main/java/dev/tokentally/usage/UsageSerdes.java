@@ -18,7 +18,8 @@ import org.apache.kafka.common.serialization.Serdes;
  * leaves room to change the format.
  */
 public final class UsageSerdes {
-  private static final byte VERSION = 1;
+  /** Version 2 added the actual (reconciled) totals; version 1 records read with none. */
+  private static final byte VERSION = 2;
 
   private UsageSerdes() {}
 
@@ -62,6 +63,15 @@ public final class UsageSerdes {
       out.writeUTF(e.getKey());
       out.writeLong(e.getValue());
     }
+    ActualTotals a = t.actual();
+    out.writeLong(a.reconciled());
+    out.writeLong(a.noResponse());
+    out.writeLong(a.orphans());
+    out.writeLong(a.inputTokens());
+    out.writeLong(a.cacheReadTokens());
+    out.writeLong(a.outputTokens());
+    out.writeDouble(a.costUsd());
+    out.writeLong(a.unpriced());
   }
 
   private static UsageTotals readTotals(DataInputStream in) throws IOException {
@@ -73,7 +83,20 @@ public final class UsageSerdes {
     for (int i = 0; i < n; i++) {
       rejected.put(in.readUTF(), in.readLong());
     }
-    return new UsageTotals(requests, tokens, cost, rejected);
+    ActualTotals actual = ActualTotals.EMPTY;
+    if (in.available() > 0) {
+      actual =
+          new ActualTotals(
+              in.readLong(),
+              in.readLong(),
+              in.readLong(),
+              in.readLong(),
+              in.readLong(),
+              in.readLong(),
+              in.readDouble(),
+              in.readLong());
+    }
+    return new UsageTotals(requests, tokens, cost, rejected, actual);
   }
 
   private interface Writer {
@@ -98,7 +121,7 @@ public final class UsageSerdes {
   private static <T> T read(byte[] bytes, Reader<T> reader) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       byte version = in.readByte();
-      if (version != VERSION) {
+      if (version != 1 && version != VERSION) {
         throw new IllegalStateException("unknown usage record version " + version);
       }
       return reader.read(in);

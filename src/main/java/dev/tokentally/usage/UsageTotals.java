@@ -11,10 +11,19 @@ import java.util.TreeMap;
  * @param inputTokens their input tokens
  * @param costUsd their estimated input cost (requests without a price add nothing)
  * @param rejected rejected requests by error code
+ * @param actual what the vendors billed, from reconciliation
  */
 public record UsageTotals(
-    long requests, long inputTokens, double costUsd, Map<String, Long> rejected) {
-  public static final UsageTotals EMPTY = new UsageTotals(0, 0, 0, Map.of());
+    long requests,
+    long inputTokens,
+    double costUsd,
+    Map<String, Long> rejected,
+    ActualTotals actual) {
+  public static final UsageTotals EMPTY = new UsageTotals(0, 0, 0, Map.of(), ActualTotals.EMPTY);
+
+  public UsageTotals(long requests, long inputTokens, double costUsd, Map<String, Long> rejected) {
+    this(requests, inputTokens, costUsd, rejected, ActualTotals.EMPTY);
+  }
 
   public UsageTotals {
     // Map.copyOf returns an immutable map as it is, so an accepted request (nine updates each)
@@ -23,18 +32,28 @@ public record UsageTotals(
   }
 
   public UsageTotals add(UsageEvent event) {
+    if (event.actual() != null) {
+      return new UsageTotals(requests, inputTokens, costUsd, rejected, actual.plus(event.actual()));
+    }
     if (event.rejected() == null) {
       return new UsageTotals(
-          requests + 1, inputTokens + event.inputTokens(), costUsd + event.costUsd(), rejected);
+          requests + 1,
+          inputTokens + event.inputTokens(),
+          costUsd + event.costUsd(),
+          rejected,
+          actual);
     }
     Map<String, Long> more = new HashMap<>(rejected);
     more.merge(event.rejected().code(), 1L, Long::sum);
-    return new UsageTotals(requests, inputTokens, costUsd, more);
+    return new UsageTotals(requests, inputTokens, costUsd, more, actual);
   }
 
   /** The sum of two totals, as windows and all-time add up the partials of their requests. */
   public UsageTotals plus(UsageTotals other) {
-    if (other.rejected.isEmpty() && other.requests == 0 && other.inputTokens == 0) {
+    if (other.rejected.isEmpty()
+        && other.requests == 0
+        && other.inputTokens == 0
+        && other.actual.isEmpty()) {
       return this;
     }
     Map<String, Long> more = rejected;
@@ -45,7 +64,11 @@ public record UsageTotals(
       }
     }
     return new UsageTotals(
-        requests + other.requests, inputTokens + other.inputTokens, costUsd + other.costUsd, more);
+        requests + other.requests,
+        inputTokens + other.inputTokens,
+        costUsd + other.costUsd,
+        more,
+        actual.plus(other.actual));
   }
 
   /** Rejections by code in code order, for output that must not depend on hash order. */

@@ -8,6 +8,7 @@ import dev.tokentally.config.ConfigException;
 import dev.tokentally.http.HttpSettings;
 import dev.tokentally.http.TlsSettings;
 import dev.tokentally.metrics.MetricLabels;
+import dev.tokentally.reconcile.ReconcileSettings;
 import dev.tokentally.topology.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +34,11 @@ class ConfigLoaderTest {
                 "llm.requests.dlq",
                 "llm.usage.by-model",
                 "llm.usage.by-name",
-                "llm.usage.by-name-model"));
+                "llm.usage.by-name-model",
+                "llm.responses",
+                "llm.requests.reconciled"));
+    assertThat(config.reconcile())
+        .isEqualTo(new ReconcileSettings(true, Duration.ofHours(1), Duration.ofMinutes(5)));
     assertThat(config.usage().windows())
         .containsExactly(Duration.ofMinutes(1), Duration.ofHours(1));
     assertThat(config.usage().emitFinal()).isFalse();

@@ -20,7 +20,8 @@ public enum RecordSchemas {
   ENRICHED("enriched"),
   DEAD_LETTER("dead-letter"),
   USAGE("usage"),
-  USAGE_KEY("usage-key");
+  USAGE_KEY("usage-key"),
+  RECONCILED("reconciled");
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String BASE = "https://tokentally.dev/schemas/";

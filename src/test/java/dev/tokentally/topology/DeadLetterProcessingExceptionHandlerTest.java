@@ -96,6 +96,8 @@ class DeadLetterProcessingExceptionHandlerTest {
               "summarise",
               null,
               12,
+              "local_tokenizer",
+              "claude",
               Double.NaN,
               bytes("{}"),
               bytes("{\"boom\":true}"));

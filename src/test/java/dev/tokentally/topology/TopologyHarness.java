@@ -27,10 +27,13 @@ import org.apache.kafka.streams.test.TestRecord;
 final class TopologyHarness implements AutoCloseable {
   final AppConfig config;
   final TopologyTestDriver driver;
+  private final String description;
   private final TestInputTopic<byte[], byte[]> requests;
   private final TestOutputTopic<byte[], byte[]> enriched;
   private final TestOutputTopic<byte[], byte[]> deadLetters;
   private final Map<String, TestOutputTopic<byte[], byte[]>> usage;
+  private final TestInputTopic<byte[], byte[]> responses;
+  private final TestOutputTopic<byte[], byte[]> reconciled;
 
   TopologyHarness(Map<String, String> env) {
     this(env, new SimpleMeterRegistry());
@@ -43,13 +46,19 @@ final class TopologyHarness implements AutoCloseable {
     config = ConfigLoader.load(null, env);
     Wiring wiring = TopologyFixture.wiring(config, registry);
     var props = wiring.streamsProperties("unused:9092");
-    driver = new TopologyTestDriver(wiring.topology(props), props);
+    var topology = wiring.topology(props);
+    description = topology.describe().toString();
+    driver = new TopologyTestDriver(topology, props);
     var topics = config.topics();
     requests =
         driver.createInputTopic(
             topics.requests(), new ByteArraySerializer(), new ByteArraySerializer());
     enriched = output(topics.enriched());
     deadLetters = output(topics.deadLetter());
+    responses =
+        driver.createInputTopic(
+            topics.responses(), new ByteArraySerializer(), new ByteArraySerializer());
+    reconciled = output(topics.reconciled());
     usage =
         Map.of(
             "by-model", output(topics.usageByModel()),
@@ -76,6 +85,32 @@ final class TopologyHarness implements AutoCloseable {
 
   void pipe(String key, String value, Instant at, String... headerPairs) {
     pipe(key, utf8(value), at, headerPairs);
+  }
+
+  String topologyDescription() {
+    return description;
+  }
+
+  /** A vendor response on the responses topic. */
+  void respond(String key, String value, Instant at, String... headerPairs) {
+    RecordHeaders headers = new RecordHeaders();
+    for (int i = 0; i < headerPairs.length; i += 2) {
+      headers.add(headerPairs[i], utf8(headerPairs[i + 1]));
+    }
+    responses.pipeInput(new TestRecord<>(utf8(key), utf8(value), headers, at));
+  }
+
+  /** Every reconciled record written so far, schema-checked, by key. */
+  Map<String, JsonNode> reconciled() {
+    Map<String, JsonNode> out = new java.util.LinkedHashMap<>();
+    for (TestRecord<byte[], byte[]> r : reconciled.readRecordsToList()) {
+      String key = new String(r.key(), StandardCharsets.UTF_8);
+      JsonNode value = RecordSchemas.RECONCILED.assertValid(r.value());
+      if (out.put(key, value) != null) {
+        throw new AssertionError("two reconciled records for " + key);
+      }
+    }
+    return out;
   }
 
   /** The next enriched record, schema-checked. */

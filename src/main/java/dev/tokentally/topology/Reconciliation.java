@@ -1,0 +1,139 @@
+package dev.tokentally.topology;
+
+import dev.tokentally.enrich.CountedRequest;
+import dev.tokentally.enrich.RequestAssessor;
+import dev.tokentally.metrics.RequestMetrics;
+import dev.tokentally.models.ModelRegistry;
+import dev.tokentally.reconcile.JoinEntry;
+import dev.tokentally.reconcile.JoinEntrySerde;
+import dev.tokentally.reconcile.Joined;
+import dev.tokentally.reconcile.ReconcileSettings;
+import dev.tokentally.usage.UsageEvent;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The reconciliation part of the topology: responses are read beside the requests (the topics are
+ * co-partitioned, so no repartition), accepted requests bring their estimate, and one processor per
+ * input partition joins the two by key. Unbudgeted requests are already in the right task; budgeted
+ * ones were decided in their name's task and are sent back to the partition they were read from. A
+ * request without a key has nothing to join by and is not reconciled.
+ */
+final class Reconciliation {
+  private Reconciliation() {}
+
+  /** Adds the join and its output topic; returns the actual usage it adds to the aggregates. */
+  static KStream<byte[], UsageEvent> addTo(
+      StreamsBuilder builder,
+      Topics topics,
+      ReconcileSettings settings,
+      RequestAssessor assessor,
+      RequestMetrics metrics,
+      KStream<byte[], CountedRequest> unbudgeted,
+      KStream<byte[], BudgetOutcome> budgeted) {
+    Serde<byte[]> bytes = Serdes.ByteArray();
+    Map<String, KStream<byte[], ResponseRead>> read =
+        builder.stream(
+                topics.responses(), Consumed.with(bytes, bytes).withName(Names.READ_RESPONSES))
+            .processValues(
+                () -> new ReadResponseProcessor(assessor.maxBytes(), metrics),
+                Named.as(Names.READ_RESPONSE))
+            .split(Named.as(Names.RESPONSE))
+            .branch((key, r) -> r instanceof ResponseRead.Joinable, Branched.as(Names.JOINABLE))
+            .defaultBranch(Branched.as(Names.REJECTED));
+    read.get(Names.RESPONSE + Names.REJECTED)
+        .mapValues(r -> ((ResponseRead.Refused) r).deadLetter(), Named.as(Names.BAD_RESPONSE_JSON))
+        .to(topics.deadLetter(), Produced.with(bytes, bytes).withName(Names.WRITE_BAD_RESPONSE));
+    KStream<byte[], JoinEntry> responses =
+        read.get(Names.RESPONSE + Names.JOINABLE)
+            .mapValues(
+                r -> (JoinEntry) ((ResponseRead.Joinable) r).response(),
+                Named.as(Names.RESPONSE_ENTRY));
+
+    KStream<byte[], JoinEntry> direct =
+        unbudgeted.flatMapValues(
+            (key, r) -> key == null ? List.of() : List.of(estimate(r)),
+            Named.as(Names.UNBUDGETED_ESTIMATE));
+    KStream<byte[], JoinEntry> returned =
+        budgeted
+            .flatMapValues(
+                (key, o) -> key == null ? List.of() : List.of(estimate(o.request())),
+                Named.as(Names.BUDGETED_ESTIMATE))
+            .repartition(
+                Repartitioned.with(bytes, JoinEntrySerde.serde())
+                    .withName(Names.ACCEPTED_BY_KEY)
+                    .withStreamPartitioner(
+                        (topic, key, entry, partitions) ->
+                            Optional.of(
+                                Set.of(((JoinEntry.Request) entry).partition() % partitions))));
+
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(Names.RECONCILE_PENDING),
+                Serdes.Bytes(),
+                JoinEntrySerde.serde())
+            .withCachingEnabled());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(Names.RECONCILE_DEADLINES),
+                Serdes.Bytes(),
+                Serdes.ByteArray())
+            .withCachingEnabled());
+    ModelRegistry registry = assessor.counting().counter().registry();
+    KStream<byte[], Joined> joined =
+        direct
+            .merge(returned, Named.as(Names.ESTIMATES))
+            .merge(responses, Named.as(Names.JOIN_INPUT))
+            .process(
+                () -> new ReconcileProcessor(registry, metrics, settings.closeAfter()),
+                Named.as(Names.RECONCILE),
+                Names.RECONCILE_PENDING,
+                Names.RECONCILE_DEADLINES)
+            .peek((key, j) -> meter(metrics, j), Named.as(Names.METER_RECONCILED));
+    joined
+        .mapValues(Joined::value, Named.as(Names.RECONCILED_JSON))
+        .to(topics.reconciled(), Produced.with(bytes, bytes).withName(Names.WRITE_RECONCILED));
+    return joined.flatMapValues(
+        j -> j.usage() == null ? List.of() : List.of(j.usage()), Named.as(Names.RECONCILED_USAGE));
+  }
+
+  private static JoinEntry estimate(CountedRequest r) {
+    return new JoinEntry.Request(
+        r.source().partition(),
+        r.model(),
+        r.name(),
+        r.vendor(),
+        r.family(),
+        r.inputTokens(),
+        r.countMethod(),
+        r.source().timestamp());
+  }
+
+  private static void meter(RequestMetrics metrics, Joined j) {
+    var actual = j.response() == null ? null : j.response().usage();
+    var cost = j.result().cost();
+    metrics.reconciled(
+        j.result().status().wire(),
+        j.model(),
+        j.request() == null ? null : j.request().name(),
+        j.request() == null ? null : j.request().family(),
+        j.request() == null ? null : j.request().countMethod(),
+        j.result().comparable() ? j.result().errorPct() : null,
+        actual == null ? 0 : actual.promptInput(),
+        actual == null ? 0 : actual.output(),
+        actual == null ? 0 : actual.cacheRead(),
+        cost == null ? null : cost.usd());
+  }
+}
