@@ -21,4 +21,7 @@ create llm.requests.dlq 3 30
 create llm.usage.by-model 3 30
 create llm.usage.by-name 3 30
 create llm.usage.by-name-model 3 30
+# Responses are joined in the task of their request's partition: same count as llm.requests.
+create llm.responses 6 7
+create llm.requests.reconciled 6 30
 "$KAFKA_BIN/kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --list

@@ -125,7 +125,20 @@ class ComposeStackTest {
             topics.deadLetter(),
             topics.usageByModel(),
             topics.usageByName(),
-            topics.usageByNameModel());
+            topics.usageByNameModel(),
+            topics.responses(),
+            topics.reconciled());
+    // Reconciliation joins without a repartition, so responses need the requests' partitions.
+    Matcher partitions =
+        Pattern.compile(
+                "(?m)^create "
+                    + Pattern.quote(topics.requests())
+                    + " (\\d+) [\\s\\S]*^create "
+                    + Pattern.quote(topics.responses())
+                    + " (\\d+) ")
+            .matcher(script);
+    assertThat(partitions.find()).isTrue();
+    assertThat(partitions.group(2)).isEqualTo(partitions.group(1));
     long maxRecord = 2L * config.requestMaxBytes() + (1 << 20);
     assertThat(script).contains("MAX_BYTES=" + maxRecord);
     assertThat(env).containsEntry("TOKENTALLY_TOPICS_CREATE", "false");

@@ -144,7 +144,9 @@ class HelmChartTest {
             "llm.requests.dlq ",
             "llm.usage.by-model ",
             "llm.usage.by-name ",
-            "llm.usage.by-name-model ")) {
+            "llm.usage.by-name-model ",
+            "llm.responses ",
+            "llm.requests.reconciled ")) {
       assertThat(script).contains("topic " + topic);
     }
     assertThat(script).contains("topic llm.requests.dlq 6 2592000000");

@@ -87,6 +87,8 @@ class TopicScriptsIT {
           List.of("llm.usage.by-model", "llm.usage.by-name", "llm.usage.by-name-model")) {
         assertTopic(admin, usage, 3, 30 * DAY, 17_825_792);
       }
+      assertTopic(admin, "llm.responses", 6, 7 * DAY, 17_825_792);
+      assertTopic(admin, "llm.requests.reconciled", 6, 30 * DAY, 17_825_792);
     }
   }
 
@@ -131,6 +133,8 @@ class TopicScriptsIT {
       assertTopic(admin, "gateway.requests", 2, 7 * DAY, 17_825_792);
       assertTopic(admin, "llm.requests.dlq", 2, 30 * DAY, 17_825_792);
       assertTopic(admin, "llm.usage.by-name-model", 2, 30 * DAY, 17_825_792);
+      assertTopic(admin, "llm.responses", 2, 7 * DAY, 17_825_792);
+      assertTopic(admin, "llm.requests.reconciled", 2, 30 * DAY, 17_825_792);
       assertThat(Files.readString(bin.resolve("client.properties")))
           .contains("security.protocol=PLAINTEXT");
     }

@@ -13,7 +13,14 @@ import java.util.Map;
 public final class AppEnvironment {
   private static final List<String> TOPICS =
       List.of(
-          "requests", "enriched", "dlq", "usage.by.model", "usage.by.name", "usage.by.name.model");
+          "requests",
+          "enriched",
+          "dlq",
+          "usage.by.model",
+          "usage.by.name",
+          "usage.by.name.model",
+          "responses",
+          "reconciled");
 
   private AppEnvironment() {}
 
