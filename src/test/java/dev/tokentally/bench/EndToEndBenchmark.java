@@ -61,6 +61,15 @@ public final class EndToEndBenchmark {
   private static final int WARMUP = Integer.getInteger("bench.warmup", 60_000);
 
   private static final int TOTAL = WARMUP + RECORDS;
+
+  /**
+   * Whether every request gets a vendor response on {@code llm.responses}, produced right after it,
+   * so reconciliation runs at the request rate ({@code -Dbench.responses=false} to compare).
+   */
+  private static final boolean RESPONSES =
+      Boolean.parseBoolean(System.getProperty("bench.responses", "true"));
+
+  private static final String RESPONSES_TOPIC = "llm.responses";
   private static final int THREADS = Integer.getInteger("bench.threads", 2);
   private static final long SEED = Long.getLong("bench.seed", 42);
   private static final int LATENCY_RATE = 2_000;
@@ -401,7 +410,8 @@ public final class EndToEndBenchmark {
           .createTopics(
               List.of(
                   new NewTopic(REQUESTS, PARTITIONS, (short) 1)
-                      .configs(Map.of("max.message.bytes", "17825792"))))
+                      .configs(Map.of("max.message.bytes", "17825792")),
+                  new NewTopic(RESPONSES_TOPIC, PARTITIONS, (short) 1)))
           .all()
           .get();
     }
@@ -415,6 +425,27 @@ public final class EndToEndBenchmark {
     }
     return new ProducerRecord<>(
         REQUESTS, null, key.getBytes(StandardCharsets.UTF_8), r.value(), headers);
+  }
+
+  /** A small vendor response for the request, keyed like it, as a gateway would publish it. */
+  private static ProducerRecord<byte[], byte[]> response(String key, BenchWorkload.Request r) {
+    String value =
+        r.modelHeader() != null
+            ? "{\"candidates\":[{\"finishReason\":\"STOP\"}],\"responseId\":\""
+                + key
+                + "\",\"modelVersion\":\""
+                + r.modelHeader()
+                + "\",\"usageMetadata\":{\"promptTokenCount\":120,\"candidatesTokenCount\":40,"
+                + "\"totalTokenCount\":160}}"
+            : "{\"id\":\"msg_"
+                + key
+                + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
+                + "\"content\":[],\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":120,"
+                + "\"cache_read_input_tokens\":0,\"output_tokens\":40}}";
+    return new ProducerRecord<>(
+        RESPONSES_TOPIC,
+        key.getBytes(StandardCharsets.UTF_8),
+        value.getBytes(StandardCharsets.UTF_8));
   }
 
   /** acks=all with large batches, as a gateway tuned for throughput would send. */
@@ -436,9 +467,15 @@ public final class EndToEndBenchmark {
       List<BenchWorkload.Request> warmup = BenchWorkload.generate(SEED + 1, WARMUP);
       for (int i = 0; i < WARMUP; i++) {
         producer.send(record("w-" + i, warmup.get(i)));
+        if (RESPONSES) {
+          producer.send(response("w-" + i, warmup.get(i)));
+        }
       }
       for (int i = 0; i < workload.size(); i++) {
         producer.send(record("r-" + i, workload.get(i)));
+        if (RESPONSES) {
+          producer.send(response("r-" + i, workload.get(i)));
+        }
       }
       producer.flush();
     }
@@ -482,7 +519,10 @@ public final class EndToEndBenchmark {
         memory.stop();
         row(
             "(a) tokentally end to end, exactly-once, -Xmx512m, after the warm-up to the last"
-                + " record out (committed)",
+                + " record out (committed)"
+                + (RESPONSES
+                    ? ", with a vendor response per request on llm.responses, reconciled"
+                    : ", no responses"),
             rate,
             "",
             String.format(

@@ -63,6 +63,10 @@ class DashboardMetricsIT {
     return records;
   }
 
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
   @Test
   void samplesComeOutAndTheDashboardQueriesOnlyWhatTheAppExports() throws Exception {
     try (KraftTestKitBroker broker = KraftTestKitBroker.start()) {
@@ -78,13 +82,37 @@ class DashboardMetricsIT {
         assertThat(app.httpPort()).isEqualTo(port);
         List<ProducerRecord<byte[], byte[]>> samples = samples(config.topics().requests());
         TopicIo.send(broker.bootstrapServers(), samples);
+        // One keyed request with its vendor response, for the reconciliation panels.
+        TopicIo.send(
+            broker.bootstrapServers(),
+            List.of(
+                new ProducerRecord<>(
+                    config.topics().requests(),
+                    utf8("dash-1"),
+                    utf8(
+                        "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":50,"
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}")),
+                new ProducerRecord<>(
+                    config.topics().responses(),
+                    utf8("dash-1"),
+                    utf8(
+                        "{\"id\":\"msg_dash\",\"type\":\"message\",\"model\":\"claude-sonnet-4-5\","
+                            + "\"content\":[],\"usage\":{\"input_tokens\":9,\"output_tokens\":12}}"))));
         List<ConsumerRecord<byte[], byte[]>> out =
             TopicIo.readCommitted(
                 broker.bootstrapServers(),
                 List.of(config.topics().enriched(), config.topics().deadLetter()),
-                samples.size(),
+                samples.size() + 1,
                 Duration.ofSeconds(60),
                 Duration.ofSeconds(1));
+        assertThat(
+                TopicIo.readCommitted(
+                    broker.bootstrapServers(),
+                    List.of(config.topics().reconciled()),
+                    1,
+                    Duration.ofSeconds(60),
+                    Duration.ZERO))
+            .hasSize(1);
         List<String> outcomes = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : out) {
           JsonNode v = MAPPER.readTree(r.value());
@@ -97,6 +125,7 @@ class DashboardMetricsIT {
             .containsExactlyInAnyOrder(
                 "claude-sonnet-4-5",
                 "claude-haiku-4-5",
+                "claude-sonnet-4-5",
                 "claude-sonnet-4-5",
                 "gemini-2.5-flash",
                 "gemini-2.5-pro",
