@@ -76,7 +76,7 @@ final class ReconcileProcessor implements Processor<byte[], JoinEntry, byte[], J
       if (waiting == null) {
         wait(key, request);
       } else if (waiting instanceof JoinEntry.Response response) {
-        join(record.key(), key, request, response);
+        join(record.key(), key, waiting, request, response);
       } else {
         emit(record.key(), Joined.duplicate(request));
       }
@@ -84,7 +84,7 @@ final class ReconcileProcessor implements Processor<byte[], JoinEntry, byte[], J
       if (waiting == null) {
         wait(key, response);
       } else if (waiting instanceof JoinEntry.Request request) {
-        join(record.key(), key, request, response);
+        join(record.key(), key, waiting, request, response);
       } else {
         metrics.duplicateResponse();
       }
@@ -102,8 +102,11 @@ final class ReconcileProcessor implements Processor<byte[], JoinEntry, byte[], J
 
   /** The waiting side's deadline stays as it was; the marker lives until then. */
   private void join(
-      byte[] rawKey, Bytes key, JoinEntry.Request request, JoinEntry.Response response) {
-    JoinEntry waiting = pending.get(key);
+      byte[] rawKey,
+      Bytes key,
+      JoinEntry waiting,
+      JoinEntry.Request request,
+      JoinEntry.Response response) {
     pending.put(key, new JoinEntry.Done(waiting.timestamp()));
     long at = Math.max(request.timestamp(), response.timestamp());
     emit(rawKey, Joined.of(request, response, registry, at));
