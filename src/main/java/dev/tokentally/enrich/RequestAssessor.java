@@ -17,9 +17,7 @@ import dev.tokentally.usage.UsageEvent;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -122,14 +120,7 @@ public final class RequestAssessor {
   }
 
   private Assessment tooLarge(InboundRecord in) {
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("bytes", in.value().length);
-    details.put("max_bytes", maxBytes);
-    Rejection rejection =
-        new Rejection(
-            ErrorCode.PAYLOAD_TOO_LARGE,
-            "record value is " + in.value().length + " bytes; the limit is " + maxBytes,
-            details);
+    Rejection rejection = Rejection.tooLarge("record value", in.value().length, maxBytes);
     return new Assessment.Rejected(
         rejection,
         ErrorResponse.buildTruncated(

@@ -25,6 +25,21 @@ public record Rejection(ErrorCode code, String message, Map<String, Object> deta
     return new Rejection(ErrorCode.INVALID_REQUEST, message, Map.of("path", path));
   }
 
+  /**
+   * A record value over its size limit, for requests and responses alike.
+   *
+   * @param what what is too large, as the message starts ({@code record value}, {@code response})
+   */
+  public static Rejection tooLarge(String what, int bytes, int maxBytes) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("bytes", bytes);
+    details.put("max_bytes", maxBytes);
+    return new Rejection(
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        what + " is " + bytes + " bytes; the limit is " + maxBytes,
+        details);
+  }
+
   /** The HTTP status an answer with this rejection has. */
   public int httpStatus() {
     return code.httpStatus();

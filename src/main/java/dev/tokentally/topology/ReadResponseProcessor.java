@@ -10,8 +10,6 @@ import dev.tokentally.reconcile.ResponseOutcome;
 import dev.tokentally.reconcile.ResponseReader;
 import dev.tokentally.request.RequestHeaders;
 import dev.tokentally.request.SourcePosition;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -52,15 +50,9 @@ final class ReadResponseProcessor implements FixedKeyProcessor<byte[], byte[], R
   private ResponseRead read(FixedKeyRecord<byte[], byte[]> record) {
     byte[] value = record.value();
     if (value != null && value.length > maxBytes) {
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("bytes", value.length);
-      details.put("max_bytes", maxBytes);
       return refuse(
           record,
-          new Rejection(
-              ErrorCode.PAYLOAD_TOO_LARGE,
-              "response is " + value.length + " bytes; the limit is " + maxBytes,
-              details),
+          Rejection.tooLarge("response", value.length, maxBytes),
           RequestAssessor.TOO_LARGE_PAYLOAD_KEPT);
     }
     if (record.key() == null) {
