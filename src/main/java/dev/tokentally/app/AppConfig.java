@@ -1,6 +1,8 @@
 package dev.tokentally.app;
 
 import dev.tokentally.broker.BrokerSettings;
+import dev.tokentally.calibration.CalibrationSettings;
+import dev.tokentally.config.ConfigException;
 import dev.tokentally.counting.CountingSettings;
 import dev.tokentally.credentials.Secrets;
 import dev.tokentally.http.HttpSettings;
@@ -29,6 +31,7 @@ import java.util.TreeMap;
  * @param limits per-request token caps and per-name budgets
  * @param usage usage windows, grace, retention and emit mode
  * @param reconcile whether and how requests are joined with the vendors' responses
+ * @param calibration how the live correction of the text model is learned and whether it is used
  * @param metrics bounds on metric label values
  * @param kafka Kafka client and Streams properties; never contains {@code tokentally.*} keys
  */
@@ -43,11 +46,24 @@ public record AppConfig(
     Limits limits,
     UsageSettings usage,
     ReconcileSettings reconcile,
+    CalibrationSettings calibration,
     MetricLabels metrics,
     Map<String, String> kafka) {
 
   public AppConfig {
     kafka = Map.copyOf(kafka);
+    if (limits.countsOutput() && !reconcile.enabled()) {
+      // The reserved max_tokens would never be released: such a budget would run out at a
+      // fraction of its size.
+      throw new ConfigException(
+          "budgets that count output or dollars settle on the vendors' responses; "
+              + "set tokentally.reconcile.enabled=true or count input only");
+    }
+    if (calibration.apply() && !reconcile.enabled()) {
+      throw new ConfigException(
+          "tokentally.calibration.apply learns from reconciled pairs; "
+              + "set tokentally.reconcile.enabled=true");
+    }
   }
 
   /** True when the user named a Kafka cluster; otherwise the embedded broker is started. */

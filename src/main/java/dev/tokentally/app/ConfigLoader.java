@@ -2,6 +2,7 @@ package dev.tokentally.app;
 
 import dev.tokentally.access.AccessSettings;
 import dev.tokentally.broker.BrokerSettings;
+import dev.tokentally.calibration.CalibrationSettings;
 import dev.tokentally.config.ConfigException;
 import dev.tokentally.config.Durations;
 import dev.tokentally.counting.CountingSettings;
@@ -112,7 +113,8 @@ public final class ConfigLoader {
             v.text(Setting.TOPIC_USAGE_BY_NAME),
             v.text(Setting.TOPIC_USAGE_BY_NAME_MODEL),
             v.text(Setting.TOPIC_RESPONSES),
-            v.text(Setting.TOPIC_RECONCILED)),
+            v.text(Setting.TOPIC_RECONCILED),
+            v.text(Setting.TOPIC_CALIBRATION)),
         new AppConfig.TopicCreation(
             v.bool(Setting.TOPICS_CREATE),
             v.integer(Setting.TOPICS_PARTITIONS),
@@ -154,6 +156,12 @@ public final class ConfigLoader {
             v.bool(Setting.RECONCILE_ENABLED),
             v.duration(Setting.RECONCILE_WINDOW),
             v.duration(Setting.RECONCILE_GRACE)),
+        new CalibrationSettings(
+            v.bool(Setting.CALIBRATION_APPLY),
+            v.integer(Setting.CALIBRATION_PAIRS),
+            v.integer(Setting.CALIBRATION_MIN_PAIRS),
+            v.integer(Setting.CALIBRATION_EVERY),
+            v.integer(Setting.CALIBRATION_MIN_TEXT_TOKENS)),
         new MetricLabels(
             v.list(Setting.METRICS_NAMES_ALLOW),
             v.integer(Setting.METRICS_NAMES_MAX),

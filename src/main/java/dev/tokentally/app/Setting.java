@@ -36,6 +36,11 @@ public enum Setting {
       Type.TEXT,
       "llm.requests.reconciled",
       "each accepted request with what the vendor billed for it"),
+  TOPIC_CALIBRATION(
+      "tokentally.topic.calibration",
+      Type.TEXT,
+      "llm.calibration",
+      "compacted: the live correction of each model family's text model"),
   TOPICS_CREATE("tokentally.topics.create", Type.BOOLEAN, "true", "create missing topics at start"),
   TOPICS_PARTITIONS(
       "tokentally.topics.partitions",
@@ -116,6 +121,40 @@ public enum Setting {
       "5m",
       "added to the window before `no_response` or `orphan` is written; stream time or, when"
           + " traffic stops, wall-clock time"),
+  CALIBRATION_APPLY(
+      "tokentally.calibration.apply",
+      Type.BOOLEAN,
+      "false",
+      "count with the live correction learned from reconciled pairs (`calibrated_live`)"
+          + " ([Live calibration](#live-calibration))"),
+  CALIBRATION_PAIRS(
+      "tokentally.calibration.pairs",
+      Type.INTEGER,
+      "500",
+      10,
+      100_000,
+      "recent comparable pairs per model family the correction is learned from"),
+  CALIBRATION_MIN_PAIRS(
+      "tokentally.calibration.min.pairs",
+      Type.INTEGER,
+      "50",
+      10,
+      100_000,
+      "pairs a family needs before its first correction is published"),
+  CALIBRATION_EVERY(
+      "tokentally.calibration.every",
+      Type.INTEGER,
+      "10",
+      1,
+      100_000,
+      "a new correction version is published after this many new pairs"),
+  CALIBRATION_MIN_TEXT_TOKENS(
+      "tokentally.calibration.min.text.tokens",
+      Type.INTEGER,
+      "50",
+      1,
+      1_000_000,
+      "pairs whose text is shorter are not learned from"),
   HTTP_PORT(
       "tokentally.http.port",
       Type.INTEGER,

@@ -89,6 +89,18 @@ final class TopicBootstrap {
     return adminProps;
   }
 
+  /** Every topic takes the largest record; the calibration topic keeps one value per family. */
+  private static Map<String, String> topicConfigs(AppConfig config, String topic) {
+    Map<String, String> configs = new java.util.TreeMap<>();
+    configs.put(
+        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+        String.valueOf(StreamsProperties.maxRecordBytes(config)));
+    if (config.topics().compacted(topic)) {
+      configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    }
+    return configs;
+  }
+
   private static void ensureTopics(Admin admin, Properties kafka, AppConfig config) {
     AppConfig.TopicCreation creation = config.topicCreation();
     Optional<Short> replicas =
@@ -121,10 +133,7 @@ final class TopicBootstrap {
               .map(
                   name ->
                       new NewTopic(name, Optional.of(partitionsOf.applyAsInt(name)), replicas)
-                          .configs(
-                              Map.of(
-                                  TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                                  String.valueOf(StreamsProperties.maxRecordBytes(config)))))
+                          .configs(topicConfigs(config, name)))
               .toList();
       for (NewTopic topic : missing) {
         try {

@@ -1,5 +1,6 @@
 package dev.tokentally.app;
 
+import dev.tokentally.calibration.LiveCorrections;
 import dev.tokentally.counting.RequestCounting;
 import dev.tokentally.enrich.RequestAssessor;
 import dev.tokentally.metrics.RequestMetrics;
@@ -20,11 +21,15 @@ public final class Wiring {
   private final RequestCounting counting;
   private final RequestAssessor assessor;
   private final RequestMetrics metrics;
+  private final LiveCorrections corrections;
 
   private Wiring(AppConfig config, RequestCounting counting, MeterRegistry registry) {
     this.config = config;
-    this.counting = counting;
-    this.assessor = new RequestAssessor(counting, config.limits(), config.requestMaxBytes());
+    // Each wiring has its own corrections: tests share a loaded counting between wirings, never
+    // what one of them learned.
+    this.corrections = new LiveCorrections(config.calibration().apply());
+    this.counting = counting.withCorrections(corrections.source());
+    this.assessor = new RequestAssessor(this.counting, config.limits(), config.requestMaxBytes());
     this.metrics =
         new RequestMetrics(
             registry,
@@ -62,6 +67,11 @@ public final class Wiring {
     return assessor;
   }
 
+  /** The live corrections this instance has read; counted requests use them when applying. */
+  public LiveCorrections corrections() {
+    return corrections;
+  }
+
   public RequestMetrics metrics() {
     return metrics;
   }
@@ -76,6 +86,13 @@ public final class Wiring {
   /** The topology, built with the given {@link #streamsProperties} as {@code main} builds it. */
   public Topology topology(Properties streamsProperties) {
     return TokentallyTopology.build(
-        config.topics(), config.usage(), config.reconcile(), assessor, metrics, streamsProperties);
+        config.topics(),
+        config.usage(),
+        config.reconcile(),
+        config.calibration(),
+        corrections,
+        assessor,
+        metrics,
+        streamsProperties);
   }
 }

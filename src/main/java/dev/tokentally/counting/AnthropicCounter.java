@@ -47,7 +47,7 @@ final class AnthropicCounter {
     this.text = text;
   }
 
-  TokenCount count(LlmRequest request, ModelSpec model) {
+  TokenCount count(LlmRequest request, ModelSpec model, TextCorrection correction) {
     JsonNode body = request.content();
     AnthropicRules rules = (AnthropicRules) model.rules();
     Tally tally = Tally.forModel(model, text);
@@ -77,7 +77,7 @@ final class AnthropicCounter {
       tally.add(Part.OVERHEAD, Term.THINKING_ADAPTIVE, 1);
     }
     tally.add(Part.OVERHEAD, Term.TURN, Math.max(0, turns - 1));
-    return tally.result(rules);
+    return tally.result(rules, correction);
   }
 
   private void system(JsonNode system, Tally tally) {

@@ -38,7 +38,8 @@ final class GeminiCounter {
    * @param countTokens whether the request is a countTokens call, answered with the vendor's
    *     countTokens accounting instead of generateContent's
    */
-  TokenCount count(LlmRequest request, ModelSpec model, boolean countTokens) {
+  TokenCount count(
+      LlmRequest request, ModelSpec model, boolean countTokens, TextCorrection correction) {
     GeminiRules rules = (GeminiRules) model.rules();
     Tally tally = Tally.forModel(model, text);
     JsonNode inner = request.content();
@@ -81,7 +82,7 @@ final class GeminiCounter {
     }
     priceVisuals(context, countTokens);
     return tally.result(
-        rules, countTokens ? rules.countTokensCoefficients() : rules.coefficients());
+        rules, countTokens ? rules.countTokensCoefficients() : rules.coefficients(), correction);
   }
 
   /**

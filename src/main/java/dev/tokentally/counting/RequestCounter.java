@@ -70,7 +70,7 @@ public final class RequestCounter {
    *
    * @throws RejectedException when it names no model, an unknown one, or a part is malformed
    */
-  CountOutcome.Counted count(LlmRequest request) {
+  CountOutcome.Counted count(LlmRequest request, TextCorrection.Source corrections) {
     String requested = request.model();
     String vendor = request.api().vendor();
     if (requested == null) {
@@ -87,12 +87,13 @@ public final class RequestCounter {
                             "model \"" + requested + "\" is not a known " + vendor + " model",
                             Map.of("model", requested))
                         .exception());
+    TextCorrection correction = corrections.forFamily(spec.family());
     TokenCount count =
         request.api() == Api.ANTHROPIC_MESSAGES
-            ? anthropic.count(request, spec)
+            ? anthropic.count(request, spec, correction)
             : gemini
                 .get(spec.rules().tokenizer())
-                .count(request, spec, request.endpoint() == Endpoint.COUNT_TOKENS);
+                .count(request, spec, request.endpoint() == Endpoint.COUNT_TOKENS, correction);
     return new CountOutcome.Counted(request, spec, count);
   }
 }

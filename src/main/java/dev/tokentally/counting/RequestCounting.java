@@ -15,9 +15,25 @@ public final class RequestCounting {
   private final RequestParser parser;
   private final RequestCounter counter;
 
+  private final TextCorrection.Source corrections;
+
   public RequestCounting(RequestParser parser, RequestCounter counter) {
+    this(parser, counter, TextCorrection.Source.NONE);
+  }
+
+  private RequestCounting(
+      RequestParser parser, RequestCounter counter, TextCorrection.Source corrections) {
     this.parser = parser;
     this.counter = counter;
+    this.corrections = corrections;
+  }
+
+  /**
+   * The same parser and counter, with live corrections of the text model: counts of a family that
+   * has one are {@code calibrated_live}. The stream and the HTTP endpoints of an instance share it.
+   */
+  public RequestCounting withCorrections(TextCorrection.Source corrections) {
+    return new RequestCounting(parser, counter, corrections);
   }
 
   /** The counting of a configuration: the stream, the HTTP endpoints and {@code count} share it. */
@@ -51,7 +67,7 @@ public final class RequestCounting {
   /** Counts a request that is already parsed (the stream re-reads no body twice). */
   public CountOutcome count(LlmRequest request) {
     try {
-      return counter.count(request);
+      return counter.count(request, corrections);
     } catch (RejectedException e) {
       return new CountOutcome.Refused(e.rejection(), request);
     }

@@ -137,41 +137,76 @@ final class Tally {
     }
   }
 
-  TokenCount result(CountingRules rules) {
-    return result(rules, rules.coefficients());
+  TokenCount result(CountingRules rules, TextCorrection correction) {
+    return result(rules, rules.coefficients(), correction);
   }
 
-  TokenCount result(CountingRules rules, Coefficients coefficients) {
-    Map<String, Integer> breakdown = new LinkedHashMap<>();
+  /**
+   * The count with the family's coefficients, or, when a live correction of the family is given,
+   * the family's text model is calibrated (not the vendor's own vocabulary) and the count is at
+   * that method, with its text terms scaled by the correction.
+   */
+  TokenCount result(CountingRules rules, Coefficients coefficients, TextCorrection correction) {
     Map<Term, Double> terms = new EnumMap<>(Term.class);
-    long total = 0;
+    double textTokens = 0;
+    for (Part part : Part.values()) {
+      double[] q = quantities[part.ordinal()];
+      for (Term term : Term.values()) {
+        double quantity = q[term.ordinal()];
+        if (quantity != 0) {
+          terms.merge(term, quantity, Double::sum);
+          if (term.isText()) {
+            textTokens += quantity * coefficients.of(term);
+          }
+        }
+      }
+    }
+    if (rules.method() != CountMethod.CALIBRATED) {
+      // The family's text is counted with its own vocabulary: nothing for a correction to learn.
+      textTokens = 0;
+    }
+    Map<String, Integer> breakdown = breakdown(coefficients, 1);
+    int total = breakdown.values().stream().mapToInt(Integer::intValue).sum();
     long fixedTotal = 0;
+    for (long f : fixed) {
+      fixedTotal += f;
+    }
+    TokenCount.Terms counted = new TokenCount.Terms(terms, fixedTotal);
+    if (correction != null && method == CountMethod.CALIBRATED && textTokens > 0) {
+      Map<String, Integer> corrected = breakdown(coefficients, correction.factor());
+      return new TokenCount(
+          corrected.values().stream().mapToInt(Integer::intValue).sum(),
+          CountMethod.CALIBRATED_LIVE,
+          kind,
+          correction.errorPct(),
+          corrected,
+          notes,
+          counted,
+          textTokens,
+          new TextCorrection.Applied(correction, total));
+    }
+    return new TokenCount(
+        total, method, kind, errorPct(rules), breakdown, notes, counted, textTokens, null);
+  }
+
+  /** Tokens per part, rounded once per part, with the text terms scaled by {@code textFactor}. */
+  private Map<String, Integer> breakdown(Coefficients coefficients, double textFactor) {
+    Map<String, Integer> breakdown = new LinkedHashMap<>();
     for (Part part : Part.values()) {
       double[] q = quantities[part.ordinal()];
       double scaled = 0;
       for (Term term : Term.values()) {
         double quantity = q[term.ordinal()];
         if (quantity != 0) {
-          scaled += quantity * coefficients.of(term);
-          terms.merge(term, quantity, Double::sum);
+          scaled += quantity * coefficients.of(term) * (term.isText() ? textFactor : 1);
         }
       }
       long tokens = Math.max(0, Math.round(scaled)) + fixed[part.ordinal()];
-      fixedTotal += fixed[part.ordinal()];
       if (tokens != 0 || part == Part.MESSAGES) {
         breakdown.put(part.key(), Math.toIntExact(tokens));
-        total += tokens;
       }
     }
-    Double errorPct = errorPct(rules);
-    return new TokenCount(
-        Math.toIntExact(total),
-        method,
-        kind,
-        errorPct,
-        breakdown,
-        notes,
-        new TokenCount.Terms(terms, fixedTotal));
+    return breakdown;
   }
 
   /**

@@ -21,6 +21,10 @@ import java.util.Map;
  *     thinking, overhead); sums to {@code total}
  * @param notes why a count is weaker than the model's best method, one line per reason
  * @param terms the quantities {@code total} was built from, for refitting the coefficients
+ * @param textTokens how many of the registered model's tokens (unrounded) came from text terms of a
+ *     calibrated text model: what a live correction scales and learns from; 0 for families whose
+ *     text is counted with the vendor's own vocabulary
+ * @param correction the live correction applied, or null
  */
 public record TokenCount(
     int total,
@@ -29,7 +33,9 @@ public record TokenCount(
     Double errorPct,
     Map<String, Integer> breakdown,
     List<String> notes,
-    Terms terms) {
+    Terms terms,
+    double textTokens,
+    TextCorrection.Applied correction) {
   public TokenCount {
     if (total < 0) {
       throw new IllegalArgumentException("token count must not be negative: " + total);

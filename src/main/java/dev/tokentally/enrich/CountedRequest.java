@@ -1,5 +1,6 @@
 package dev.tokentally.enrich;
 
+import dev.tokentally.limits.Spend;
 import dev.tokentally.request.SourcePosition;
 import dev.tokentally.usage.UsageEvent;
 
@@ -15,6 +16,11 @@ import dev.tokentally.usage.UsageEvent;
  * @param countMethod how {@code inputTokens} was counted (wire form of the count method)
  * @param family the model's counting family, for grouping estimate errors
  * @param costUsd estimated input cost, or NaN when the model has no price for the date
+ * @param uncorrectedTokens the registered model's count: {@code inputTokens} before a live
+ *     correction, what calibration learns from
+ * @param textTokens the part of {@code uncorrectedTokens} that came from text terms (unrounded)
+ * @param reservation what the request takes from budgets at gating: its estimate, plus {@code
+ *     max_tokens} (or the model's output limit) at the output rate, for budgets that count output
  * @param enriched the enriched record value
  * @param payload the input value with credentials blanked, for a {@code budget_exceeded} dead
  *     letter
@@ -31,6 +37,9 @@ public record CountedRequest(
     String countMethod,
     String family,
     double costUsd,
+    long uncorrectedTokens,
+    double textTokens,
+    Spend reservation,
     byte[] enriched,
     byte[] payload) {
 

@@ -1,5 +1,6 @@
 package dev.tokentally.enrich;
 
+import dev.tokentally.limits.Spend;
 import dev.tokentally.request.SourcePosition;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,8 +22,11 @@ public final class CountedRequestSerde {
   /** First byte of every serialised CountedRequest; input records are JSON and start otherwise. */
   static final byte MAGIC = (byte) 0xC7;
 
-  /** Version 2 added the count method and family; version 1 records still read, without them. */
-  private static final byte VERSION = 2;
+  /**
+   * Version 3 added the budget reservation and what calibration learns from, version 2 the count
+   * method and family; older records still read, reserving their estimate only.
+   */
+  private static final byte VERSION = 3;
 
   private CountedRequestSerde() {}
 
@@ -43,7 +47,8 @@ public final class CountedRequestSerde {
     return bytes != null
         && bytes.length > 2
         && bytes[0] == MAGIC
-        && (bytes[1] == 1 || bytes[1] == VERSION);
+        && bytes[1] >= 1
+        && bytes[1] <= VERSION;
   }
 
   public static byte[] write(CountedRequest r) {
@@ -66,6 +71,11 @@ public final class CountedRequestSerde {
       writeString(out, r.countMethod());
       writeString(out, r.family());
       out.writeDouble(r.costUsd());
+      out.writeLong(r.uncorrectedTokens());
+      out.writeDouble(r.textTokens());
+      out.writeLong(r.reservation().inputTokens());
+      out.writeLong(r.reservation().outputTokens());
+      out.writeLong(r.reservation().nanoUsd());
       writeBytes(out, r.enriched());
       writeBytes(out, r.payload());
     } catch (IOException e) {
@@ -84,18 +94,36 @@ public final class CountedRequestSerde {
       byte[] key = readBytes(in);
       SourcePosition source =
           new SourcePosition(readString(in), in.readInt(), in.readLong(), in.readLong());
+      String model = readString(in);
+      String modelRequested = readString(in);
+      String vendor = readString(in);
+      String name = readString(in);
+      String spanId = readString(in);
+      long inputTokens = in.readLong();
+      String countMethod = version >= 2 ? readString(in) : null;
+      String family = version >= 2 ? readString(in) : null;
+      double costUsd = in.readDouble();
+      long uncorrectedTokens = version >= 3 ? in.readLong() : inputTokens;
+      double textTokens = version >= 3 ? in.readDouble() : 0;
+      Spend reservation =
+          version >= 3
+              ? new Spend(in.readLong(), in.readLong(), in.readLong())
+              : new Spend(inputTokens, 0, Spend.nanoUsd(costUsd));
       return new CountedRequest(
           key,
           source,
-          readString(in),
-          readString(in),
-          readString(in),
-          readString(in),
-          readString(in),
-          in.readLong(),
-          version >= 2 ? readString(in) : null,
-          version >= 2 ? readString(in) : null,
-          in.readDouble(),
+          model,
+          modelRequested,
+          vendor,
+          name,
+          spanId,
+          inputTokens,
+          countMethod,
+          family,
+          costUsd,
+          uncorrectedTokens,
+          textTokens,
+          reservation,
           readBytes(in),
           readBytes(in));
     } catch (IOException e) {

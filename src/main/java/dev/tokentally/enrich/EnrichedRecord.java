@@ -39,6 +39,7 @@ final class EnrichedRecord {
     out.put(shown.api().countField(), count.total());
     out.put("count_method", count.method().label());
     CountResponses.putErrorPct(out, count);
+    CountResponses.putCorrection(out, count);
     out.set("breakdown", MAPPER.valueToTree(count.breakdown()));
     if (!count.notes().isEmpty()) {
       out.set("count_notes", MAPPER.valueToTree(count.notes()));

@@ -10,6 +10,7 @@ import dev.tokentally.errors.ErrorCode;
 import dev.tokentally.errors.RejectedException;
 import dev.tokentally.errors.Rejection;
 import dev.tokentally.limits.Limits;
+import dev.tokentally.limits.Spend;
 import dev.tokentally.models.ModelSpec;
 import dev.tokentally.request.LlmRequest;
 import dev.tokentally.request.RequestHeaders;
@@ -86,12 +87,10 @@ public final class RequestAssessor {
       }
     }
     LlmRequest shown = payload == value ? request : redacted(payload, in, request);
-    double cost =
-        model
-            .priceOn(
-                LocalDate.ofInstant(Instant.ofEpochMilli(in.source().timestamp()), ZoneOffset.UTC))
-            .map(p -> tokens * p.inputUsdPerMillion() / 1e6)
-            .orElse(Double.NaN);
+    Optional<ModelSpec.Price> price =
+        model.priceOn(
+            LocalDate.ofInstant(Instant.ofEpochMilli(in.source().timestamp()), ZoneOffset.UTC));
+    double cost = price.map(p -> tokens * p.inputUsdPerMillion() / 1e6).orElse(Double.NaN);
     byte[] enriched =
         EnrichedRecord.write(
             shown,
@@ -115,8 +114,29 @@ public final class RequestAssessor {
             counted.count().method().label(),
             model.family(),
             cost,
+            counted.count().correction() == null
+                ? tokens
+                : counted.count().correction().uncorrectedTotal(),
+            counted.count().textTokens(),
+            reservation(request, model, price, tokens, cost),
             enriched,
             payload));
+  }
+
+  /**
+   * The most this request can take from a budget before its usage is known: the estimate, and the
+   * output it may generate ({@code max_tokens}, else the model's output limit) at the output rate.
+   */
+  private static Spend reservation(
+      LlmRequest request,
+      ModelSpec model,
+      Optional<ModelSpec.Price> price,
+      long tokens,
+      double cost) {
+    long output = request.maxOutputTokens() != null ? request.maxOutputTokens() : model.maxOutput();
+    Double outputRate = price.map(p -> p.standard().output()).orElse(null);
+    double outputCost = outputRate == null ? Double.NaN : output * outputRate / 1e6;
+    return new Spend(tokens, output, Spend.nanoUsd(cost) + Spend.nanoUsd(outputCost));
   }
 
   private Assessment tooLarge(InboundRecord in) {

@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The configured gates: per-request token caps (default, per model, per name) and per-name token
- * budgets. Read from the JSON file named by {@code tokentally.limits.file}; README documents the
- * format.
+ * The configured gates: per-request token caps (default, per model, per name) and per-name budgets
+ * of input tokens, input + output tokens or dollars. Read from the JSON file named by {@code
+ * tokentally.limits.file}; README documents the format.
  *
  * @param defaultRequestMaxTokens cap for every request, or null
  * @param requestMaxTokensByModel cap per model (canonical id or as requested)
@@ -100,11 +100,7 @@ public record Limits(
             : null;
     List<Budget> budgets = new ArrayList<>();
     for (JsonNode b : root.path("budgets")) {
-      budgets.add(
-          new Budget(
-              b.path("name").asText(null),
-              positive(b.path("tokens"), "budgets[].tokens"),
-              Durations.parse(b.path("window").asText("1m"))));
+      budgets.add(budget(b));
     }
     return new Limits(
         fileDefault != null ? fileDefault : defaultCap,
@@ -112,6 +108,39 @@ public record Limits(
         longs(caps.path("names"), "request_max_tokens.names"),
         budgets,
         contextHeadroom);
+  }
+
+  /**
+   * A budget entry: {@code tokens} (with {@code counts}: {@code input}, the default, or {@code
+   * input_output}) or {@code usd}, never both.
+   */
+  private static Budget budget(JsonNode b) {
+    String name = b.path("name").asText(null);
+    Duration window = Durations.parse(b.path("window").asText("1m"));
+    boolean hasTokens = b.has("tokens");
+    boolean hasUsd = b.has("usd");
+    if (hasTokens == hasUsd) {
+      throw new ConfigException(
+          "limits file: budget " + name + " needs exactly one of \"tokens\" and \"usd\"");
+    }
+    if (hasUsd) {
+      JsonNode usd = b.get("usd");
+      if (!usd.isNumber() || usd.asDouble() <= 0 || b.has("counts")) {
+        throw new ConfigException(
+            "limits file: budgets[].usd must be a positive number, without \"counts\"");
+      }
+      return new Budget(name, Budget.Measure.USD, Spend.nanoUsd(usd.asDouble()), window);
+    }
+    Budget.Measure measure = Budget.Measure.ofWire(b.path("counts").asText("input"));
+    if (measure == Budget.Measure.USD) {
+      throw new ConfigException("limits file: a dollar budget sets \"usd\", not \"tokens\"");
+    }
+    return new Budget(name, measure, positive(b.path("tokens"), "budgets[].tokens"), window);
+  }
+
+  /** Whether any budget counts output, which only settling on the billed usage can release. */
+  public boolean countsOutput() {
+    return budgets.stream().anyMatch(b -> b.measure().countsOutput());
   }
 
   private static Map<String, Long> longs(JsonNode object, String where) {

@@ -4,6 +4,7 @@ import dev.tokentally.errors.ErrorCode;
 import dev.tokentally.usage.UsageEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -12,6 +13,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * tokentally's own meters: what happened to each request, the tokens it carried, and how long
@@ -45,6 +48,9 @@ public final class RequestMetrics {
   private final MeterProvider<Counter> actualCost;
   private final MeterProvider<Counter> nameActualCost;
   private final MeterProvider<DistributionSummary> estimateError;
+  private final MeterRegistry registry;
+  private final LabelValues families = new LabelValues(List.of(), 20, 64);
+  private final Map<String, double[]> corrections = new ConcurrentHashMap<>();
 
   /**
    * @param knownModels the registry's model ids, always labelled as themselves
@@ -54,6 +60,7 @@ public final class RequestMetrics {
     // Unknown models are user input too; a few keep their label, the rest are "other".
     this.models = new LabelValues(knownModels, 20, 64);
     this.names = names;
+    this.registry = registry;
     this.tokens =
         Counter.builder("tokentally.input.tokens")
             .description("Input tokens counted, by the model's vendor, model and outcome")
@@ -228,6 +235,48 @@ public final class RequestMetrics {
                   errorPct >= 0 ? "over" : "under"))
           .record(Math.abs(errorPct));
     }
+  }
+
+  /**
+   * The live correction of a family's text model as this instance last read it: its text factor,
+   * its error bar (95th percentile of out-of-sample errors, percent), the pairs it was learned from
+   * and its version.
+   */
+  public void correction(String family, long version, double factor, double errorPct, int pairs) {
+    String f = families.of(family);
+    double[] values =
+        corrections.computeIfAbsent(
+            f,
+            key -> {
+              double[] v = new double[4];
+              gauge("tokentally.calibration.text.factor", "Live text factor", key, v, 0);
+              gauge(
+                  "tokentally.calibration.error.percent",
+                  "Error bar of live-corrected counts: p95 of out-of-sample errors",
+                  key,
+                  v,
+                  1);
+              gauge(
+                  "tokentally.calibration.pairs",
+                  "Pairs the correction is learned from",
+                  key,
+                  v,
+                  2);
+              gauge("tokentally.calibration.version", "Version of the correction", key, v, 3);
+              return v;
+            });
+    values[0] = factor;
+    values[1] = errorPct;
+    values[2] = pairs;
+    values[3] = version;
+  }
+
+  private void gauge(String name, String description, String family, double[] values, int i) {
+    Gauge.builder(name, values, v -> v[i])
+        .description(description)
+        .tags("family", family)
+        .strongReference(true)
+        .register(registry);
   }
 
   /**

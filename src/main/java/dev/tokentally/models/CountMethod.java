@@ -9,7 +9,13 @@ public enum CountMethod {
   /** A tokenizer of a related model family, corrected by factors fitted to published counts. */
   CALIBRATED,
   /** An approximation without the vendor's vocabulary (e.g. characters / 4). */
-  HEURISTIC;
+  HEURISTIC,
+  /**
+   * A calibrated count whose text terms were corrected by what the vendor billed for recent
+   * requests of the family ({@code tokentally.calibration.apply}). Never a weakening: a count
+   * becomes this only after it was made, so it comes last.
+   */
+  CALIBRATED_LIVE;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);

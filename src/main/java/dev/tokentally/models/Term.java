@@ -82,6 +82,14 @@ public enum Term {
   /** Thousands of characters of thought signatures on Gemini functionCall parts. */
   SIGNATURE_KB;
 
+  /**
+   * Whether the term measures text (vocabulary tokens and character classes of any text), the part
+   * of the model a live correction scales.
+   */
+  public boolean isText() {
+    return ordinal() <= NEWLINES.ordinal();
+  }
+
   /** The term's name in the registry: {@code json_text}, {@code tool_use}, ... */
   public String key() {
     return name().toLowerCase(Locale.ROOT);

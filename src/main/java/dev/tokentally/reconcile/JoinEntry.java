@@ -2,6 +2,7 @@ package dev.tokentally.reconcile;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.tokentally.limits.Spend;
 
 /**
  * What the reconciliation store holds for one request key: the side that arrived first while it
@@ -25,6 +26,12 @@ public sealed interface JoinEntry {
    *     carried
    * @param partition the input partition the request was read from: a budgeted request is sent back
    *     to it after its budget check, to the task its response goes to
+   * @param estimatedCostUsd the estimate's input cost, or null without a price
+   * @param uncorrectedTokens the registered model's count before a live correction, or null from an
+   *     entry written before it was carried
+   * @param textTokens the part of it from text terms, or null likewise
+   * @param reserved what the budget check charged the request's name, or null when no budget
+   *     applied (or the entry was written before budgets settled)
    */
   record Request(
       int partition,
@@ -34,7 +41,11 @@ public sealed interface JoinEntry {
       String family,
       long inputTokens,
       String countMethod,
-      long timestamp)
+      long timestamp,
+      Double estimatedCostUsd,
+      Long uncorrectedTokens,
+      Double textTokens,
+      Spend reserved)
       implements JoinEntry {
     public Reconciled.Estimate estimate() {
       return new Reconciled.Estimate(model, name, inputTokens, countMethod);

@@ -2,12 +2,17 @@ package dev.tokentally.reconcile;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokentally.calibration.CalibrationSample;
+import dev.tokentally.limits.Settlement;
+import dev.tokentally.limits.Spend;
+import dev.tokentally.models.CountMethod;
 import dev.tokentally.models.ModelRegistry;
 import dev.tokentally.usage.ActualTotals;
 import dev.tokentally.usage.UsageEvent;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Set;
 
 /**
  * One record for {@code llm.requests.reconciled}, with its share of the usage aggregates.
@@ -69,6 +74,68 @@ public record Joined(
     String model = request != null ? request.model() : actual != null ? actual.model() : null;
     return UsageEvent.reconciled(model, request == null ? null : request.name(), totals);
   }
+
+  /**
+   * What settles the request's budget reservation, or null when it reserved nothing: billed usage
+   * replaces it (the reservation's dollars stay when the usage has no price), a missing response
+   * keeps the input estimate and releases the output, an unbilled response or a repeated request
+   * releases it all, and a response whose usage is unknown leaves it as it is.
+   */
+  public Settlement settlement() {
+    if (request == null || request.reserved() == null || request.name() == null) {
+      return null;
+    }
+    Spend reserved = request.reserved();
+    Spend settled =
+        switch (result.status()) {
+          case DUPLICATE_REQUEST -> Spend.NONE;
+          case NO_RESPONSE ->
+              new Spend(reserved.inputTokens(), 0, Spend.nanoUsd(request.estimatedCostUsd()));
+          case ORPHAN -> throw new IllegalStateException("an orphan has no request");
+          case RECONCILED ->
+              switch (response.reading()) {
+                case NOT_BILLED -> Spend.NONE;
+                case UNKNOWN -> reserved;
+                case BILLED -> {
+                  ActualUsage actual = response.usage();
+                  Cost cost = result.cost();
+                  yield new Spend(
+                      actual.promptInput(),
+                      actual.output(),
+                      cost != null && cost.usd() != null
+                          ? Spend.nanoUsd(cost.usd())
+                          : reserved.nanoUsd());
+                }
+              };
+        };
+    return new Settlement(request.name(), request.timestamp(), reserved, settled);
+  }
+
+  /**
+   * What this pair says about its family's text model, or null when it says nothing: only a
+   * reconciled pair whose usage is complete and holds no input the request never had (server
+   * tools), counted by the family's calibrated model (corrected or not), is a sample.
+   */
+  public CalibrationSample calibrationSample() {
+    if (result.status() != Reconciled.Status.RECONCILED
+        || !result.comparable()
+        || request.family() == null
+        || request.uncorrectedTokens() == null
+        || request.textTokens() == null
+        || request.textTokens() <= 0
+        || !LEARNS_FROM.contains(request.countMethod())) {
+      return null;
+    }
+    return new CalibrationSample(
+        request.family(),
+        request.uncorrectedTokens(),
+        request.textTokens(),
+        response.usage().promptInput(),
+        timestamp);
+  }
+
+  private static final Set<String> LEARNS_FROM =
+      Set.of(CountMethod.CALIBRATED.label(), CountMethod.CALIBRATED_LIVE.label());
 
   public String model() {
     return usage != null ? usage.model() : request.model();

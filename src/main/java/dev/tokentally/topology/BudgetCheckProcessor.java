@@ -7,6 +7,7 @@ import dev.tokentally.errors.ErrorCode;
 import dev.tokentally.errors.Rejection;
 import dev.tokentally.limits.Budget;
 import dev.tokentally.limits.Limits;
+import dev.tokentally.limits.Spend;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,10 +21,11 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * Charges each counted request to the budgets of its function name, held in a window store, and
- * rejects it when it would take any of them over. Input arrives keyed by name, so one task sees
- * every request of a name in order and the decision is exact. A rejected request is not charged.
- * Output is keyed by the input record's original key again.
+ * Charges each counted request's reservation to the budgets of its function name, held in a window
+ * store, and rejects it when it would take any of them over. Input arrives keyed by name, so one
+ * task sees every request of a name in order and the decision is exact. A rejected request is not
+ * charged. Output is keyed by the input record's original key again. {@link SettleBudgetProcessor},
+ * in the same task, later replaces each reservation with what the vendor billed.
  */
 public final class BudgetCheckProcessor
     implements Processor<String, CountedRequest, byte[], BudgetOutcome> {
@@ -68,11 +70,12 @@ public final class BudgetCheckProcessor
       String key = budget.stateKey(request.name());
       Long before = used.fetch(key, start);
       long spent = before == null ? 0 : before;
-      if (spent + request.inputTokens() > budget.tokens()) {
-        forwardExceeded(record, budget, start, spent);
+      long needs = request.reservation().in(budget.measure());
+      if (spent + needs > budget.limit()) {
+        forwardExceeded(record, budget, start, spent, needs);
         return;
       }
-      charges.add(new Charge(key, start, spent + request.inputTokens()));
+      charges.add(new Charge(key, start, spent + needs));
     }
     for (Charge charge : charges) {
       used.put(charge.key(), charge.total(), charge.windowStart());
@@ -83,29 +86,45 @@ public final class BudgetCheckProcessor
   private record Charge(String key, long windowStart, long total) {}
 
   private void forwardExceeded(
-      Record<String, CountedRequest> record, Budget budget, long windowStart, long spent) {
+      Record<String, CountedRequest> record,
+      Budget budget,
+      long windowStart,
+      long spent,
+      long needs) {
     CountedRequest request = record.value();
+    Budget.Measure measure = budget.measure();
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("name", request.name());
     details.put("budget", budget.name());
-    details.put("budget_tokens", budget.tokens());
+    details.put("counts", measure.wire());
+    if (measure == Budget.Measure.USD) {
+      details.put("budget_usd", Spend.usd(budget.limit()));
+      details.put("used_usd", Spend.usd(spent));
+      details.put("request_usd", Spend.usd(needs));
+    } else {
+      details.put("budget_tokens", budget.limit());
+      details.put("used_tokens", spent);
+      details.put("request_tokens", needs);
+    }
     details.put("window", Durations.label(budget.window()));
     details.put("window_start", Instant.ofEpochMilli(windowStart).toString());
-    details.put("used_tokens", spent);
     details.put("input_tokens", request.inputTokens());
+    if (measure.countsOutput()) {
+      details.put("reserved_output_tokens", request.reservation().outputTokens());
+    }
     Rejection rejection =
         new Rejection(
             ErrorCode.BUDGET_EXCEEDED,
             "\""
                 + request.name()
                 + "\" has used "
-                + spent
+                + Spend.label(measure, spent)
                 + " of its "
-                + budget.tokens()
-                + " tokens per "
+                + budget.limitLabel()
+                + " per "
                 + Durations.label(budget.window())
                 + "; this request needs "
-                + request.inputTokens(),
+                + Spend.label(measure, needs),
             details);
     byte[] deadLetter =
         ErrorResponse.build(

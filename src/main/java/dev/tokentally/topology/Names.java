@@ -62,6 +62,17 @@ public final class Names {
   public static final String WRITE_RECONCILED = "write-reconciled";
   public static final String RECONCILED_USAGE = "reconciled-usage";
   public static final String ACTUAL_USAGE = "actual-usage";
+  public static final String SETTLEMENT = "settlement";
+  public static final String SETTLEMENTS_BY_NAME = "settlements-by-name";
+  public static final String SETTLE_BUDGET = "settle-budget";
+  public static final String CALIBRATION_SAMPLE = "calibration-sample";
+  public static final String CALIBRATION_SAMPLES = "calibration-samples";
+  public static final String LEARN_CALIBRATION = "learn-calibration";
+  public static final String CALIBRATION_LEARNER = "calibration-learner";
+  public static final String WRITE_CALIBRATION = "write-calibration";
+  public static final String READ_CALIBRATION = "read-calibration";
+  public static final String KEEP_CALIBRATION = "keep-calibration";
+  public static final String CALIBRATION_LIVE = "calibration-live";
 
   private Names() {}
 }

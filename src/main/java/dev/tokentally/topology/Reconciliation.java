@@ -1,7 +1,15 @@
 package dev.tokentally.topology;
 
+import dev.tokentally.calibration.CalibrationJson;
+import dev.tokentally.calibration.CalibrationLearner;
+import dev.tokentally.calibration.CalibrationSample;
+import dev.tokentally.calibration.CalibrationSettings;
+import dev.tokentally.calibration.LiveCorrections;
 import dev.tokentally.enrich.CountedRequest;
 import dev.tokentally.enrich.RequestAssessor;
+import dev.tokentally.limits.Limits;
+import dev.tokentally.limits.Settlement;
+import dev.tokentally.limits.Spend;
 import dev.tokentally.metrics.RequestMetrics;
 import dev.tokentally.models.ModelRegistry;
 import dev.tokentally.reconcile.JoinEntry;
@@ -9,12 +17,14 @@ import dev.tokentally.reconcile.JoinEntrySerde;
 import dev.tokentally.reconcile.Joined;
 import dev.tokentally.reconcile.ReconcileSettings;
 import dev.tokentally.usage.UsageEvent;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -34,7 +44,14 @@ import org.apache.kafka.streams.state.Stores;
 final class Reconciliation {
   private Reconciliation() {}
 
-  /** Adds the join and its output topic; returns the actual usage it adds to the aggregates. */
+  /** How calibration is learned, where its corrections go, and the meters that show them. */
+  record Calibration(CalibrationSettings settings, LiveCorrections live, RequestMetrics metrics) {}
+
+  /**
+   * Adds the join and its output topic, and, when there are budgets, the settlements that replace
+   * each budgeted request's reservation with what it took, sent to its name's budget task. Returns
+   * the actual usage the join adds to the aggregates.
+   */
   static KStream<byte[], UsageEvent> addTo(
       StreamsBuilder builder,
       Topics topics,
@@ -42,7 +59,10 @@ final class Reconciliation {
       RequestAssessor assessor,
       RequestMetrics metrics,
       KStream<byte[], CountedRequest> unbudgeted,
-      KStream<byte[], BudgetOutcome> budgeted) {
+      KStream<byte[], BudgetOutcome> budgeted,
+      Limits budgets,
+      Duration budgetRetention,
+      Calibration calibration) {
     Serde<byte[]> bytes = Serdes.ByteArray();
     Map<String, KStream<byte[], ResponseRead>> read =
         builder.stream(
@@ -64,12 +84,15 @@ final class Reconciliation {
 
     KStream<byte[], JoinEntry> direct =
         unbudgeted.flatMapValues(
-            (key, r) -> key == null ? List.of() : List.of(estimate(r)),
+            (key, r) -> key == null ? List.of() : List.of(estimate(r, null)),
             Named.as(Names.UNBUDGETED_ESTIMATE));
     KStream<byte[], JoinEntry> returned =
         budgeted
             .flatMapValues(
-                (key, o) -> key == null ? List.of() : List.of(estimate(o.request())),
+                (key, o) ->
+                    key == null
+                        ? List.of()
+                        : List.of(estimate(o.request(), o.request().reservation())),
                 Named.as(Names.BUDGETED_ESTIMATE))
             .repartition(
                 Repartitioned.with(bytes, JoinEntrySerde.serde())
@@ -108,11 +131,75 @@ final class Reconciliation {
     joined
         .mapValues(Joined::value, Named.as(Names.RECONCILED_JSON))
         .to(topics.reconciled(), Produced.with(bytes, bytes).withName(Names.WRITE_RECONCILED));
+    // Present with or without budgets, so adding one changes no sub-topology or task.
+    joined
+        .flatMap(
+            (key, j) -> {
+              Settlement s = j.settlement();
+              return s == null
+                  ? List.of()
+                  : List.of(KeyValue.pair(TokentallyTopology.routingKey(s.name()), s));
+            },
+            Named.as(Names.SETTLEMENT))
+        .repartition(
+            Repartitioned.with(Serdes.String(), Settlement.serde())
+                .withName(Names.SETTLEMENTS_BY_NAME))
+        .process(
+            () -> new SettleBudgetProcessor(budgets.budgets(), Names.BUDGET_STORE, budgetRetention),
+            Named.as(Names.SETTLE_BUDGET),
+            Names.BUDGET_STORE);
+    learnCalibration(builder, topics, calibration, joined);
     return joined.flatMapValues(
         j -> j.usage() == null ? List.of() : List.of(j.usage()), Named.as(Names.RECONCILED_USAGE));
   }
 
-  private static JoinEntry estimate(CountedRequest r) {
+  /**
+   * Samples of comparable pairs go to one task per family, which learns its correction and
+   * publishes each version to the compacted calibration topic; every instance reads that topic back
+   * as a global store into the corrections its counting uses.
+   */
+  private static void learnCalibration(
+      StreamsBuilder builder,
+      Topics topics,
+      Calibration calibration,
+      KStream<byte[], Joined> joined) {
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(Names.CALIBRATION_LEARNER),
+            Serdes.String(),
+            CalibrationJson.stateSerde()));
+    joined
+        .flatMap(
+            (key, j) -> {
+              CalibrationSample s = j.calibrationSample();
+              return s == null ? List.of() : List.of(KeyValue.pair(s.family(), s));
+            },
+            Named.as(Names.CALIBRATION_SAMPLE))
+        .repartition(
+            Repartitioned.with(Serdes.String(), CalibrationJson.sampleSerde())
+                .withName(Names.CALIBRATION_SAMPLES))
+        .process(
+            () -> new LearnCalibrationProcessor(new CalibrationLearner(calibration.settings())),
+            Named.as(Names.LEARN_CALIBRATION),
+            Names.CALIBRATION_LEARNER)
+        .to(
+            topics.calibration(),
+            Produced.with(Serdes.String(), Serdes.ByteArray()).withName(Names.WRITE_CALIBRATION));
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(Names.CALIBRATION_LIVE),
+                Serdes.String(),
+                Serdes.ByteArray())
+            .withLoggingDisabled(),
+        topics.calibration(),
+        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(Names.READ_CALIBRATION),
+        () -> new ReadCalibrationProcessor(calibration.live(), calibration.metrics()));
+  }
+
+  /**
+   * @param reserved what the budget check charged, or null when no budget applied
+   */
+  private static JoinEntry estimate(CountedRequest r, Spend reserved) {
     return new JoinEntry.Request(
         r.source().partition(),
         r.model(),
@@ -121,7 +208,11 @@ final class Reconciliation {
         r.family(),
         r.inputTokens(),
         r.countMethod(),
-        r.source().timestamp());
+        r.source().timestamp(),
+        Double.isNaN(r.costUsd()) ? null : r.costUsd(),
+        r.uncorrectedTokens(),
+        r.textTokens(),
+        reserved);
   }
 
   private static void meter(RequestMetrics metrics, Joined j) {

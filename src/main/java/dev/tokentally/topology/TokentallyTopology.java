@@ -1,5 +1,7 @@
 package dev.tokentally.topology;
 
+import dev.tokentally.calibration.CalibrationSettings;
+import dev.tokentally.calibration.LiveCorrections;
 import dev.tokentally.enrich.Assessment;
 import dev.tokentally.enrich.CountedRequest;
 import dev.tokentally.enrich.CountedRequestSerde;
@@ -57,6 +59,8 @@ public final class TokentallyTopology {
       Topics topics,
       UsageSettings usage,
       ReconcileSettings reconcile,
+      CalibrationSettings calibration,
+      LiveCorrections corrections,
       RequestAssessor assessor,
       RequestMetrics metrics,
       Properties props) {
@@ -163,7 +167,17 @@ public final class TokentallyTopology {
             .merge(checkedUsage, Named.as(Names.USAGE));
     if (reconcile.enabled()) {
       KStream<byte[], UsageEvent> actualUsage =
-          Reconciliation.addTo(builder, topics, reconcile, assessor, metrics, unbudgeted, within);
+          Reconciliation.addTo(
+              builder,
+              topics,
+              reconcile,
+              assessor,
+              metrics,
+              unbudgeted,
+              within,
+              limits,
+              budgetRetention,
+              new Reconciliation.Calibration(calibration, corrections, metrics));
       allUsage = allUsage.merge(actualUsage, Named.as(Names.ACTUAL_USAGE));
     }
     KStream<String, UsagePartial> partials =
@@ -192,9 +206,14 @@ public final class TokentallyTopology {
    */
   static String routingKey(CountedRequest request) {
     if (request.name() != null) {
-      return "name:" + request.name();
+      return routingKey(request.name());
     }
     return "none:" + request.source().partition() + ":" + request.source().offset();
+  }
+
+  /** The key that sends a budget check or settlement to the task holding its name's budgets. */
+  static String routingKey(String name) {
+    return "name:" + name;
   }
 
   private static void meter(RequestMetrics metrics, Assessment.Rejected r) {

@@ -11,7 +11,8 @@ public record Topics(
     String usageByName,
     String usageByNameModel,
     String responses,
-    String reconciled) {
+    String reconciled,
+    String calibration) {
 
   /** Every topic the application reads or writes, apart from Streams' internal ones. */
   public List<String> all() {
@@ -23,11 +24,17 @@ public record Topics(
         usageByName,
         usageByNameModel,
         responses,
-        reconciled);
+        reconciled,
+        calibration);
+  }
+
+  /** Topics that keep only the latest value per key. */
+  public boolean compacted(String topic) {
+    return topic.equals(calibration);
   }
 
   /** The topics only reconciliation uses. */
   public List<String> reconciliation() {
-    return List.of(responses, reconciled);
+    return List.of(responses, reconciled, calibration);
   }
 }

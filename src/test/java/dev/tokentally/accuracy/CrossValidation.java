@@ -90,8 +90,12 @@ final class CrossValidation {
     }
   }
 
-  /** A held-out prediction. */
-  record Prediction(Counted counted, int predicted) {
+  /**
+   * A held-out prediction.
+   *
+   * @param textTokens the part of {@code predicted} from text terms, what a live correction scales
+   */
+  record Prediction(Counted counted, int predicted, double textTokens) {
     double absPct() {
       int expected = counted.recorded().expected();
       return 100.0 * Math.abs(predicted - expected) / expected;
@@ -208,8 +212,8 @@ final class CrossValidation {
               cases.stream().filter(c -> !foldOf.apply(c).equals(fold)).toList();
           RequestCounter counter = counter(fit(training));
           for (Counted c : members) {
-            CountOutcome result = c.recorded().count(counter);
-            out.add(new Prediction(c, ((CountOutcome.Counted) result).count().total()));
+            TokenCount count = ((CountOutcome.Counted) c.recorded().count(counter)).count();
+            out.add(new Prediction(c, count.total(), count.textTokens()));
           }
         });
     return out;

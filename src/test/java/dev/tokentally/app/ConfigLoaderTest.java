@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokentally.access.AccessSettings;
+import dev.tokentally.calibration.CalibrationSettings;
 import dev.tokentally.config.ConfigException;
 import dev.tokentally.http.HttpSettings;
 import dev.tokentally.http.TlsSettings;
@@ -36,7 +37,9 @@ class ConfigLoaderTest {
                 "llm.usage.by-name",
                 "llm.usage.by-name-model",
                 "llm.responses",
-                "llm.requests.reconciled"));
+                "llm.requests.reconciled",
+                "llm.calibration"));
+    assertThat(config.calibration()).isEqualTo(new CalibrationSettings(false, 500, 50, 10, 50));
     assertThat(config.reconcile())
         .isEqualTo(new ReconcileSettings(true, Duration.ofHours(1), Duration.ofMinutes(5)));
     assertThat(config.usage().windows())

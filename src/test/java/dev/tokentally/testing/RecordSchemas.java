@@ -21,7 +21,8 @@ public enum RecordSchemas {
   DEAD_LETTER("dead-letter"),
   USAGE("usage"),
   USAGE_KEY("usage-key"),
-  RECONCILED("reconciled");
+  RECONCILED("reconciled"),
+  CALIBRATION("calibration");
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String BASE = "https://tokentally.dev/schemas/";

@@ -8,6 +8,7 @@ import dev.tokentally.app.AppConfig;
 import dev.tokentally.app.ConfigLoader;
 import dev.tokentally.enrich.CountedRequest;
 import dev.tokentally.enrich.CountedRequestSerde;
+import dev.tokentally.limits.Spend;
 import dev.tokentally.request.SourcePosition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -99,6 +100,9 @@ class DeadLetterProcessingExceptionHandlerTest {
               "local_tokenizer",
               "claude",
               Double.NaN,
+              12,
+              0,
+              new Spend(12, 0, 0),
               bytes("{}"),
               bytes("{\"boom\":true}"));
 

@@ -1,0 +1,84 @@
+package dev.tokentally.calibration;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokentally.counting.TextCorrection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The JSON forms of calibration data: a published correction on the calibration topic ({@code
+ * topology/schemas/calibration.schema.json}), a sample on its way to the learner, and the learner's
+ * state in its store. Readers ignore fields they do not know.
+ */
+public final class CalibrationJson {
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private CalibrationJson() {}
+
+  public static byte[] correction(TextCorrection c, long timestamp) {
+    ObjectNode out = MAPPER.createObjectNode();
+    out.put("family", c.family());
+    out.put("version", c.version());
+    out.put("text_factor", c.factor());
+    out.put("error_pct", c.errorPct());
+    out.put("pairs", c.pairs());
+    out.put("updated_at", Instant.ofEpochMilli(timestamp).toString());
+    return write(out);
+  }
+
+  /** A published correction, or null for a value that is not one. */
+  public static TextCorrection readCorrection(byte[] value) {
+    try {
+      JsonNode n = MAPPER.readTree(value);
+      if (!n.path("family").isTextual()
+          || !n.path("version").canConvertToLong()
+          || !n.path("text_factor").isNumber()
+          || !(n.path("text_factor").asDouble() > 0)) {
+        return null;
+      }
+      return new TextCorrection(
+          n.get("family").asText(),
+          n.get("version").asLong(),
+          n.get("text_factor").asDouble(),
+          n.path("error_pct").asDouble(),
+          n.path("pairs").asInt());
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  public static Serde<CalibrationSample> sampleSerde() {
+    return serde(CalibrationSample.class);
+  }
+
+  public static Serde<CalibrationLearner.State> stateSerde() {
+    return serde(CalibrationLearner.State.class);
+  }
+
+  private static <T> Serde<T> serde(Class<T> type) {
+    return Serdes.serdeFrom(
+        (topic, value) -> value == null ? null : write(value),
+        (topic, bytes) -> {
+          try {
+            return bytes == null ? null : MAPPER.readValue(bytes, type);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+  }
+
+  private static byte[] write(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
