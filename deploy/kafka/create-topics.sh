@@ -15,6 +15,12 @@ create() { # name partitions retention-days
     --config "retention.ms=$(($3 * DAY))" --config "max.message.bytes=$MAX_BYTES"
 }
 
+create_compacted() { # name
+  "$KAFKA_BIN/kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists \
+    --topic "$1" --partitions 1 --replication-factor "${REPLICATION_FACTOR:-1}" \
+    --config cleanup.policy=compact
+}
+
 create llm.requests 6 7
 create llm.requests.enriched 6 7
 create llm.requests.dlq 3 30
@@ -24,4 +30,6 @@ create llm.usage.by-name-model 3 30
 # Responses are joined in the task of their request's partition: same count as llm.requests.
 create llm.responses 6 7
 create llm.requests.reconciled 6 30
+# One value per model family, kept compacted: every instance reads it whole at start.
+create_compacted llm.calibration
 "$KAFKA_BIN/kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --list

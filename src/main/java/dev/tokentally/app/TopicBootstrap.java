@@ -123,7 +123,11 @@ final class TopicBootstrap {
                   .size()
               : creation.partitions();
       ToIntFunction<String> partitionsOf =
-          name -> name.equals(topics.responses()) ? requestPartitions : creation.partitions();
+          name ->
+              name.equals(topics.responses())
+                  ? requestPartitions
+                  // One value per model family: a single partition holds them all in order.
+                  : topics.compacted(name) ? 1 : creation.partitions();
       List<NewTopic> missing =
           topics.all().stream()
               .distinct()

@@ -48,7 +48,9 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
           Names.RECONCILE,
           Names.METER_RECONCILED,
           Names.RECONCILED_JSON,
-          Names.RECONCILED_USAGE);
+          Names.RECONCILED_USAGE,
+          Names.SETTLEMENT,
+          Names.CALIBRATION_SAMPLE);
 
   private static final Logger log =
       LoggerFactory.getLogger(DeadLetterProcessingExceptionHandler.class);

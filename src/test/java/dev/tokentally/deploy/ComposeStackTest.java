@@ -113,7 +113,7 @@ class ComposeStackTest {
     // The topics service creates exactly the application's topics, sized for its largest record.
     String script = Files.readString(Path.of("deploy/kafka/create-topics.sh"));
     List<String> created = new ArrayList<>();
-    Matcher create = Pattern.compile("(?m)^create (\\S+) ").matcher(script);
+    Matcher create = Pattern.compile("(?m)^create(?:_compacted)? (\\S+)").matcher(script);
     while (create.find()) {
       created.add(create.group(1));
     }
@@ -127,7 +127,8 @@ class ComposeStackTest {
             topics.usageByName(),
             topics.usageByNameModel(),
             topics.responses(),
-            topics.reconciled());
+            topics.reconciled(),
+            topics.calibration());
     // Reconciliation joins without a repartition, so responses need the requests' partitions.
     Matcher partitions =
         Pattern.compile(

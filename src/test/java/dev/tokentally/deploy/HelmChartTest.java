@@ -150,6 +150,7 @@ class HelmChartTest {
       assertThat(script).contains("topic " + topic);
     }
     assertThat(script).contains("topic llm.requests.dlq 6 2592000000");
+    assertThat(script).contains("--topic llm.calibration --partitions 1", "cleanup.policy=compact");
     // Helm prints large numbers as floats (1.7825792e+07) unless told otherwise; Kafka rejects
     // them.
     assertThat(script).contains("max.message.bytes=17825792").doesNotContain("e+");

@@ -70,6 +70,15 @@ class TopicScriptsIT {
         .isEqualTo(String.valueOf(maxBytes));
   }
 
+  private static void assertCompacted(Admin admin, String topic) throws Exception {
+    TopicDescription description =
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+    assertThat(description.partitions()).as(topic).hasSize(1);
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+    assertThat(config.get("cleanup.policy").value()).as(topic).isEqualTo("compact");
+  }
+
   @Test
   void composeTopicScriptCreatesTheTopicsItPromisesAndIsIdempotent() throws Exception {
     Path shim = shim();
@@ -89,6 +98,7 @@ class TopicScriptsIT {
       }
       assertTopic(admin, "llm.responses", 6, 7 * DAY, 17_825_792);
       assertTopic(admin, "llm.requests.reconciled", 6, 30 * DAY, 17_825_792);
+      assertCompacted(admin, "llm.calibration");
     }
   }
 
@@ -135,6 +145,7 @@ class TopicScriptsIT {
       assertTopic(admin, "llm.usage.by-name-model", 2, 30 * DAY, 17_825_792);
       assertTopic(admin, "llm.responses", 2, 7 * DAY, 17_825_792);
       assertTopic(admin, "llm.requests.reconciled", 2, 30 * DAY, 17_825_792);
+      assertCompacted(admin, "llm.calibration");
       assertThat(Files.readString(bin.resolve("client.properties")))
           .contains("security.protocol=PLAINTEXT");
     }

@@ -20,7 +20,8 @@ public final class AppEnvironment {
           "usage.by.name",
           "usage.by.name.model",
           "responses",
-          "reconciled");
+          "reconciled",
+          "calibration");
 
   private AppEnvironment() {}
 
