@@ -13,8 +13,8 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * The JSON forms of calibration data: a published correction on the calibration topic ({@code
- * topology/schemas/calibration.schema.json}), a sample on its way to the learner, and the learner's
- * state in its store. Readers ignore fields they do not know.
+ * topology/schemas/calibration.schema.json}) and a sample on its way to the learner. Readers ignore
+ * fields they do not know.
  */
 public final class CalibrationJson {
   private static final ObjectMapper MAPPER =
@@ -56,10 +56,6 @@ public final class CalibrationJson {
 
   public static Serde<CalibrationSample> sampleSerde() {
     return serde(CalibrationSample.class);
-  }
-
-  public static Serde<CalibrationLearner.State> stateSerde() {
-    return serde(CalibrationLearner.State.class);
   }
 
   private static <T> Serde<T> serde(Class<T> type) {

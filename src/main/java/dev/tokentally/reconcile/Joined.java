@@ -30,6 +30,10 @@ public record Joined(
     long timestamp) {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
+  /** Count methods whose pairs teach the live correction: the calibrated text model's. */
+  private static final Set<String> LEARNS_FROM =
+      Set.of(CountMethod.CALIBRATED.label(), CountMethod.CALIBRATED_LIVE.label());
+
   /** Joins whichever sides there are and prices the response on the day it came. */
   public static Joined of(
       JoinEntry.Request request, JoinEntry.Response response, ModelRegistry registry, long at) {
@@ -133,9 +137,6 @@ public record Joined(
         response.usage().promptInput(),
         timestamp);
   }
-
-  private static final Set<String> LEARNS_FROM =
-      Set.of(CountMethod.CALIBRATED.label(), CountMethod.CALIBRATED_LIVE.label());
 
   public String model() {
     return usage != null ? usage.model() : request.model();

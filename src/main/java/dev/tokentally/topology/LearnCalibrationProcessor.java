@@ -3,6 +3,7 @@ package dev.tokentally.topology;
 import dev.tokentally.calibration.CalibrationJson;
 import dev.tokentally.calibration.CalibrationLearner;
 import dev.tokentally.calibration.CalibrationSample;
+import dev.tokentally.calibration.CalibrationSettings;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -16,11 +17,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class LearnCalibrationProcessor
     implements Processor<String, CalibrationSample, String, byte[]> {
   private final CalibrationLearner learner;
+  private final CalibrationSettings settings;
   private KeyValueStore<String, CalibrationLearner.State> states;
   private ProcessorContext<String, byte[]> context;
 
-  LearnCalibrationProcessor(CalibrationLearner learner) {
+  LearnCalibrationProcessor(CalibrationLearner learner, CalibrationSettings settings) {
     this.learner = learner;
+    this.settings = settings;
   }
 
   @Override
@@ -36,15 +39,16 @@ final class LearnCalibrationProcessor
       return;
     }
     CalibrationLearner.State state = states.get(sample.family());
-    CalibrationLearner.Step step =
-        learner.learn(
-            state == null ? CalibrationLearner.State.empty(sample.family()) : state, sample);
-    states.put(sample.family(), step.state());
-    if (step.published() != null) {
-      long at = step.published().timestamp();
+    if (state == null) {
+      state = CalibrationLearner.State.empty(sample.family(), settings);
+    }
+    CalibrationLearner.Published published = learner.learn(state, sample);
+    states.put(sample.family(), state);
+    if (published != null) {
+      long at = published.timestamp();
       context.forward(
           new Record<>(
-              sample.family(), CalibrationJson.correction(step.published().correction(), at), at));
+              sample.family(), CalibrationJson.correction(published.correction(), at), at));
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.tokentally.calibration.CalibrationJson;
 import dev.tokentally.calibration.CalibrationLearner;
 import dev.tokentally.calibration.CalibrationSample;
 import dev.tokentally.calibration.CalibrationSettings;
+import dev.tokentally.calibration.LearnerStateSerde;
 import dev.tokentally.calibration.LiveCorrections;
 import dev.tokentally.enrich.CountedRequest;
 import dev.tokentally.enrich.RequestAssessor;
@@ -165,21 +166,28 @@ final class Reconciliation {
       KStream<byte[], Joined> joined) {
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(Names.CALIBRATION_LEARNER),
-            Serdes.String(),
-            CalibrationJson.stateSerde()));
+                Stores.persistentKeyValueStore(Names.CALIBRATION_LEARNER),
+                Serdes.String(),
+                LearnerStateSerde.serde(calibration.settings()))
+            // One entry per family, written with every pair: the cache sends the store and its
+            // changelog the latest state once per commit instead.
+            .withCachingEnabled());
+    CalibrationLearner learner = new CalibrationLearner(calibration.settings());
     joined
         .flatMap(
             (key, j) -> {
               CalibrationSample s = j.calibrationSample();
-              return s == null ? List.of() : List.of(KeyValue.pair(s.family(), s));
+              // Pairs the learner would skip do not cross the broker.
+              return s == null || !learner.learnsFrom(s)
+                  ? List.of()
+                  : List.of(KeyValue.pair(s.family(), s));
             },
             Named.as(Names.CALIBRATION_SAMPLE))
         .repartition(
             Repartitioned.with(Serdes.String(), CalibrationJson.sampleSerde())
                 .withName(Names.CALIBRATION_SAMPLES))
         .process(
-            () -> new LearnCalibrationProcessor(new CalibrationLearner(calibration.settings())),
+            () -> new LearnCalibrationProcessor(learner, calibration.settings()),
             Named.as(Names.LEARN_CALIBRATION),
             Names.CALIBRATION_LEARNER)
         .to(

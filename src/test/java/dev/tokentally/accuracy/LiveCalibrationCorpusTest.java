@@ -49,7 +49,7 @@ class LiveCalibrationCorpusTest {
     CalibrationLearner learner = new CalibrationLearner(SHIPPED);
     for (List<CrossValidation.Prediction> stream : deployments.values()) {
       String family = stream.get(0).counted().family();
-      CalibrationLearner.State state = CalibrationLearner.State.empty(family);
+      CalibrationLearner.State state = CalibrationLearner.State.empty(family, SHIPPED);
       TextCorrection live = null;
       for (CrossValidation.Prediction p : stream) {
         int actual = p.counted().recorded().expected();
@@ -63,10 +63,9 @@ class LiveCalibrationCorpusTest {
         CalibrationSample sample =
             new CalibrationSample(family, p.predicted(), p.textTokens(), actual, 0);
         if (learner.learnsFrom(sample)) {
-          CalibrationLearner.Step step = learner.learn(state, sample);
-          state = step.state();
-          if (step.published() != null) {
-            live = step.published().correction();
+          CalibrationLearner.Published published = learner.learn(state, sample);
+          if (published != null) {
+            live = published.correction();
           }
         }
       }

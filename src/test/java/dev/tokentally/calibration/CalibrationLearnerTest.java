@@ -21,13 +21,12 @@ class CalibrationLearnerTest {
 
   private static List<CalibrationLearner.Published> run(
       CalibrationLearner learner, List<CalibrationSample> samples) {
-    CalibrationLearner.State state = CalibrationLearner.State.empty("claude-4");
+    CalibrationLearner.State state = CalibrationLearner.State.empty("claude-4", SETTINGS);
     List<CalibrationLearner.Published> out = new ArrayList<>();
     for (CalibrationSample s : samples) {
-      CalibrationLearner.Step step = learner.learn(state, s);
-      state = step.state();
-      if (step.published() != null) {
-        out.add(step.published());
+      CalibrationLearner.Published published = learner.learn(state, s);
+      if (published != null) {
+        out.add(published);
       }
     }
     return out;
@@ -88,5 +87,31 @@ class CalibrationLearnerTest {
     assertThat(published)
         .extracting(p -> p.correction().version())
         .containsExactly(1L, 2L, 3L, 4L, 5L);
+  }
+
+  @Test
+  void theStoredStateReadsBackAsWrittenAndKeepsTheMostRecentValues() {
+    CalibrationLearner learner = new CalibrationLearner(SETTINGS);
+    CalibrationLearner.State state = CalibrationLearner.State.empty("claude-4", SETTINGS);
+    for (int i = 0; i < 130; i++) {
+      learner.learn(state, pair(300 + 10 * i, 0.5 + i / 1000.0, i));
+    }
+
+    byte[] stored = LearnerStateSerde.write(state);
+    CalibrationLearner.State read = LearnerStateSerde.read(stored, SETTINGS.pairs());
+
+    assertThat(read.family()).isEqualTo("claude-4");
+    assertThat(read.version()).isEqualTo(state.version());
+    assertThat(read.sinceLast()).isEqualTo(state.sinceLast());
+    assertThat(read.current()).isEqualTo(state.current());
+    assertThat(read.factors()).hasSize(100).containsExactly(state.factors());
+    assertThat(read.factors()[0]).isCloseTo(0.53, within(0.002));
+    assertThat(read.errors()).containsExactly(state.errors());
+    // 100 factors and errors as 4-byte floats: what the changelog pays once per commit.
+    assertThat(stored).hasSizeLessThan(1_000);
+    // Read with room for fewer, the most recent ones stay.
+    CalibrationLearner.State fewer = LearnerStateSerde.read(stored, 40);
+    assertThat(fewer.factors()).hasSize(40);
+    assertThat(fewer.factors()[39]).isEqualTo(state.factors()[99]);
   }
 }
