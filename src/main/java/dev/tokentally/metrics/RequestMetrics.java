@@ -51,6 +51,7 @@ public final class RequestMetrics {
   private final MeterRegistry registry;
   private final LabelValues families = new LabelValues(List.of(), 20, 64);
   private final Map<String, double[]> corrections = new ConcurrentHashMap<>();
+  private final Map<List<String>, double[]> budgets = new ConcurrentHashMap<>();
 
   /**
    * @param knownModels the registry's model ids, always labelled as themselves
@@ -269,6 +270,28 @@ public final class RequestMetrics {
     values[1] = errorPct;
     values[2] = pairs;
     values[3] = version;
+  }
+
+  /**
+   * How much of a budget's current window a function name has used, as this instance last saw it
+   * when checking or settling one of the name's requests.
+   *
+   * @param budget the budget's name as configured ({@code *} for every name)
+   */
+  public void budgetUsed(String budget, String name, long used, long limit) {
+    double[] value =
+        budgets.computeIfAbsent(
+            List.of(budget, name(name)),
+            key -> {
+              double[] v = new double[1];
+              Gauge.builder("tokentally.budget.used.ratio", v, x -> x[0])
+                  .description("Share of the budget's current window the name has used")
+                  .tags("budget", key.get(0), "name", key.get(1))
+                  .strongReference(true)
+                  .register(registry);
+              return v;
+            });
+    value[0] = limit <= 0 ? 0 : (double) used / limit;
   }
 
   private void gauge(String name, String description, String family, double[] values, int i) {

@@ -8,6 +8,7 @@ import dev.tokentally.errors.Rejection;
 import dev.tokentally.limits.Budget;
 import dev.tokentally.limits.Limits;
 import dev.tokentally.limits.Spend;
+import dev.tokentally.metrics.RequestMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,13 +31,16 @@ import org.apache.kafka.streams.state.WindowStore;
 public final class BudgetCheckProcessor
     implements Processor<String, CountedRequest, byte[], BudgetOutcome> {
   private final List<Budget> budgets;
+  private final RequestMetrics metrics;
   private final String storeName;
   private final long retentionMs;
   private ProcessorContext<byte[], BudgetOutcome> context;
   private WindowStore<String, Long> used;
 
-  public BudgetCheckProcessor(List<Budget> budgets, String storeName, Duration retention) {
+  public BudgetCheckProcessor(
+      List<Budget> budgets, RequestMetrics metrics, String storeName, Duration retention) {
     this.budgets = List.copyOf(budgets);
+    this.metrics = metrics;
     this.storeName = storeName;
     this.retentionMs = retention.toMillis();
   }
@@ -72,18 +76,21 @@ public final class BudgetCheckProcessor
       long spent = before == null ? 0 : before;
       long needs = request.reservation().in(budget.measure());
       if (spent + needs > budget.limit()) {
+        metrics.budgetUsed(budget.name(), request.name(), spent, budget.limit());
         forwardExceeded(record, budget, start, spent, needs);
         return;
       }
-      charges.add(new Charge(key, start, spent + needs));
+      charges.add(new Charge(budget, key, start, spent + needs));
     }
     for (Charge charge : charges) {
       used.put(charge.key(), charge.total(), charge.windowStart());
+      metrics.budgetUsed(
+          charge.budget().name(), request.name(), charge.total(), charge.budget().limit());
     }
     context.forward(record.withKey(request.key()).withValue(new BudgetOutcome.Within(request)));
   }
 
-  private record Charge(String key, long windowStart, long total) {}
+  private record Charge(Budget budget, String key, long windowStart, long total) {}
 
   private void forwardExceeded(
       Record<String, CountedRequest> record,

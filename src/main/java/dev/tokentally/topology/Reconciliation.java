@@ -146,7 +146,9 @@ final class Reconciliation {
             Repartitioned.with(Serdes.String(), Settlement.serde())
                 .withName(Names.SETTLEMENTS_BY_NAME))
         .process(
-            () -> new SettleBudgetProcessor(budgets.budgets(), Names.BUDGET_STORE, budgetRetention),
+            () ->
+                new SettleBudgetProcessor(
+                    budgets.budgets(), metrics, Names.BUDGET_STORE, budgetRetention),
             Named.as(Names.SETTLE_BUDGET),
             Names.BUDGET_STORE);
     learnCalibration(builder, topics, calibration, joined);

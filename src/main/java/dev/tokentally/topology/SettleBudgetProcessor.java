@@ -2,6 +2,7 @@ package dev.tokentally.topology;
 
 import dev.tokentally.limits.Budget;
 import dev.tokentally.limits.Settlement;
+import dev.tokentally.metrics.RequestMetrics;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -17,13 +18,16 @@ import org.apache.kafka.streams.state.WindowStore;
  */
 final class SettleBudgetProcessor implements Processor<String, Settlement, Void, Void> {
   private final List<Budget> budgets;
+  private final RequestMetrics metrics;
   private final String storeName;
   private final long retentionMs;
   private ProcessorContext<Void, Void> context;
   private WindowStore<String, Long> used;
 
-  SettleBudgetProcessor(List<Budget> budgets, String storeName, Duration retention) {
+  SettleBudgetProcessor(
+      List<Budget> budgets, RequestMetrics metrics, String storeName, Duration retention) {
     this.budgets = List.copyOf(budgets);
+    this.metrics = metrics;
     this.storeName = storeName;
     this.retentionMs = retention.toMillis();
   }
@@ -50,7 +54,11 @@ final class SettleBudgetProcessor implements Processor<String, Settlement, Void,
       Long before = used.fetch(key, start);
       // Never below zero: a budget added after the request was charged holds none of its
       // reservation.
-      used.put(key, Math.max(0, (before == null ? 0 : before) + delta), start);
+      long after = Math.max(0, (before == null ? 0 : before) + delta);
+      used.put(key, after, start);
+      if (start == budget.windowStart(context.currentStreamTimeMs())) {
+        metrics.budgetUsed(budget.name(), settlement.name(), after, budget.limit());
+      }
     }
   }
 }

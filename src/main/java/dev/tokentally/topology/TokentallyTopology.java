@@ -134,7 +134,8 @@ public final class TokentallyTopology {
                     .withName(Names.REQUESTS_BY_NAME))
             .process(
                 () ->
-                    new BudgetCheckProcessor(limits.budgets(), Names.BUDGET_STORE, budgetRetention),
+                    new BudgetCheckProcessor(
+                        limits.budgets(), metrics, Names.BUDGET_STORE, budgetRetention),
                 Named.as(Names.CHECK_BUDGET),
                 Names.BUDGET_STORE)
             .peek((key, outcome) -> meter(metrics, outcome), Named.as(Names.METER_CHECKED));

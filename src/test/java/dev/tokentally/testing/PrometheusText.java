@@ -97,10 +97,23 @@ public final class PrometheusText {
    * {@code TOKENTALLY_REQUIRE_PROMTOOL} is set (CI installs it and sets it).
    */
   public static String promtoolCheck(String text) throws IOException, InterruptedException {
+    return run(text, "check", "metrics");
+  }
+
+  /**
+   * Runs {@code promtool} with {@code args}; returns its exit code, a line break and its output.
+   * Skips like {@link #promtoolCheck}.
+   */
+  public static String promtool(String... args) throws IOException, InterruptedException {
+    return run("", args);
+  }
+
+  private static String run(String stdin, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("promtool"));
+    command.addAll(List.of(args));
     Process process;
     try {
-      process =
-          new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+      process = new ProcessBuilder(command).redirectErrorStream(true).start();
     } catch (IOException e) {
       assertThat(System.getenv("TOKENTALLY_REQUIRE_PROMTOOL"))
           .as("promtool is required but missing: " + e.getMessage())
@@ -108,7 +121,7 @@ public final class PrometheusText {
       Assumptions.abort("promtool is not installed (apt-get install prometheus)");
       return "";
     }
-    process.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
     process.getOutputStream().close();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
