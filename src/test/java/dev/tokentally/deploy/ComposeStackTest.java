@@ -149,6 +149,10 @@ class ComposeStackTest {
     JsonNode job = prometheus.at("/scrape_configs/0");
     assertThat(job.get("metrics_path").asText()).isEqualTo("/metrics");
     assertThat(job.at("/static_configs/0/targets/0").asText()).isEqualTo("tokentally:" + port);
+    // The alert rules are the chart's file, mounted where prometheus.yml loads them.
+    String rules = prometheus.at("/rule_files/0").asText();
+    assertThat(service("prometheus").get("volumes").toString())
+        .contains("./helm/tokentally/files/tokentally-alerts.yml:" + rules + ":ro");
 
     // Keys are required, from the demo file the service mounts, and Prometheus scrapes with a key
     // of that file that has the metrics scope.

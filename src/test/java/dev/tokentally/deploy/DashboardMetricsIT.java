@@ -11,6 +11,7 @@ import dev.tokentally.testing.AppEnvironment;
 import dev.tokentally.testing.FreePort;
 import dev.tokentally.testing.HttpGet;
 import dev.tokentally.testing.KraftTestKitBroker;
+import dev.tokentally.testing.PrometheusServer;
 import dev.tokentally.testing.PrometheusText;
 import dev.tokentally.testing.TopicIo;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,6 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DashboardMetricsIT {
   private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** The compose stack's public demo key (deploy/tokentally/demo-keys), with every scope. */
+  private static final String DEMO_KEY = "tt_DEMO_ONLY_not_secret_change_me";
+
   private static final Pattern METRIC =
       Pattern.compile("\\b((?:tokentally|kafka|jvm|process)_[a-z0-9_]+)\\b");
   private static final Pattern SELECTOR = Pattern.compile("\\{([^}]*)}");
@@ -77,6 +83,8 @@ class DashboardMetricsIT {
               "tokentally-dash-" + UUID.randomUUID().toString().substring(0, 8),
               stateDir);
       env.put("TOKENTALLY_HTTP_PORT", String.valueOf(port));
+      // The compose stack's keys, so its Prometheus scrape configuration works unchanged.
+      env.put("TOKENTALLY_HTTP_KEYS_FILE", "deploy/tokentally/demo-keys");
       AppConfig config = ConfigLoader.load(null, env);
       try (Application app = Application.start(config)) {
         assertThat(app.httpPort()).isEqualTo(port);
@@ -132,7 +140,8 @@ class DashboardMetricsIT {
                 "context_window_exceeded",
                 "invalid_json");
 
-        String scrape = HttpGet.body("http://localhost:" + port + "/metrics");
+        String scrape =
+            HttpGet.body("http://localhost:" + port + "/metrics", "x-api-key", DEMO_KEY);
         Map<String, Set<String>> labelsByMetric = new HashMap<>();
         for (PrometheusText.Sample s : PrometheusText.parse(scrape)) {
           labelsByMetric
@@ -168,8 +177,113 @@ class DashboardMetricsIT {
         System.out.printf(
             "dashboard: %d panels, %d metric references, all exported; samples: %s%n",
             dashboard.get("panels").size(), queried, outcomes);
+        evaluatedByPrometheus(dashboard, config, broker.bootstrapServers(), port);
       }
     }
+  }
+
+  /**
+   * A real Prometheus with the compose stack's configuration scrapes the app while records and
+   * responses keep flowing; every panel's query returns series with the labels the panel groups by,
+   * and every alert rule loads and evaluates without error.
+   */
+  private void evaluatedByPrometheus(
+      JsonNode dashboard, AppConfig config, String bootstrap, int port) throws Exception {
+    AtomicBoolean flowing = new AtomicBoolean(true);
+    Thread traffic =
+        new Thread(
+            () -> {
+              try (var producer = TopicIo.producer(bootstrap)) {
+                for (int i = 0; flowing.get(); i++) {
+                  for (ProducerRecord<byte[], byte[]> r : samples(config.topics().requests())) {
+                    producer.send(r);
+                  }
+                  producer.send(keyedRequest(config.topics().requests(), "flow-" + i));
+                  producer.send(keyedResponse(config.topics().responses(), "flow-" + i));
+                  producer.flush();
+                  Thread.sleep(500);
+                }
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            "dashboard-traffic");
+    traffic.start();
+    try (PrometheusServer prometheus =
+        PrometheusServer.start(
+            Path.of("deploy/prometheus/prometheus.yml"),
+            "127.0.0.1:" + port,
+            Path.of("helm/tokentally/files/tokentally-alerts.yml"),
+            Files.createDirectories(stateDir.resolve("prometheus")))) {
+      Map<String, String> missing = new HashMap<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      do {
+        Thread.sleep(2_000);
+        missing.clear();
+        for (JsonNode panel : dashboard.get("panels")) {
+          for (JsonNode target : panel.get("targets")) {
+            String expr = target.get("expr").asText().replace("$__rate_interval", "20s");
+            String why = unanswered(prometheus.query(expr), expr);
+            if (why != null) {
+              missing.put(panel.get("title").asText(), why);
+            }
+          }
+        }
+      } while (!missing.isEmpty() && System.nanoTime() < deadline);
+      assertThat(missing).as("panels without data from Prometheus").isEmpty();
+      assertThat(prometheus.targetHealth()).containsExactly("up");
+      List<JsonNode> rules = prometheus.rules();
+      assertThat(rules).hasSize(5);
+      assertThat(rules).allSatisfy(r -> assertThat(r.path("health").asText()).isEqualTo("ok"));
+      System.out.printf(
+          "prometheus: every panel's query answered with its labels; %d alert rules healthy%n",
+          rules.size());
+    } finally {
+      flowing.set(false);
+      traffic.join();
+    }
+  }
+
+  /** Why a query's answer is no data for its panel, or null when it is. */
+  private static String unanswered(List<JsonNode> result, String expr) {
+    if (result.isEmpty()) {
+      return "no series: " + expr;
+    }
+    Set<String> grouped = new HashSet<>();
+    Matcher by = BY.matcher(expr);
+    while (by.find()) {
+      for (String label : by.group(1).split(",")) {
+        grouped.add(label.trim());
+      }
+    }
+    grouped.remove("le");
+    for (JsonNode series : result) {
+      String value = series.at("/value/1").asText();
+      Set<String> labels = new HashSet<>();
+      series.get("metric").fieldNames().forEachRemaining(labels::add);
+      if (labels.containsAll(grouped) && !value.equals("NaN")) {
+        return null;
+      }
+    }
+    return "no series with " + grouped + " and a value: " + result;
+  }
+
+  private static ProducerRecord<byte[], byte[]> keyedRequest(String topic, String key) {
+    return new ProducerRecord<>(
+        topic,
+        utf8(key),
+        utf8(
+            "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":50,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"));
+  }
+
+  private static ProducerRecord<byte[], byte[]> keyedResponse(String topic, String key) {
+    return new ProducerRecord<>(
+        topic,
+        utf8(key),
+        utf8(
+            "{\"id\":\"msg_dash\",\"type\":\"message\",\"model\":\"claude-sonnet-4-5\","
+                + "\"content\":[],\"usage\":{\"input_tokens\":9,\"output_tokens\":12}}"));
   }
 
   /** Label names used in selectors and in "by (...)". */

@@ -237,6 +237,8 @@ class HelmChartTest {
     values.put("tokentally.limits.request_max_tokens.default", 150000);
     values.put("serviceMonitor.keySecret.name", "scrape");
     values.put("serviceMonitor.enabled", true);
+    values.put("prometheusRule.enabled", true);
+    values.put("prometheusRule.labels.release", "kube-prometheus-stack");
     values.put("topicsJob.enabled", false);
     Map<String, JsonNode> manifests = render(values);
 
@@ -269,5 +271,13 @@ class HelmChartTest {
     JsonNode monitor = manifests.get("ServiceMonitor/acme-tokentally");
     assertThat(monitor.at("/spec/endpoints/0/path").asText()).isEqualTo("/metrics");
     assertThat(monitor.at("/spec/endpoints/0/port").asText()).isEqualTo("http");
+
+    // The PrometheusRule holds the very rules of the file compose mounts and promtool tests.
+    JsonNode rule = manifests.get("PrometheusRule/acme-tokentally");
+    assertThat(rule.at("/metadata/labels/release").asText()).isEqualTo("kube-prometheus-stack");
+    JsonNode file = YAML.readTree(CHART.resolve("files/tokentally-alerts.yml").toFile());
+    assertThat(rule.at("/spec/groups")).isEqualTo(file.get("groups"));
+    assertThat(rule.at("/spec/groups/0/rules")).hasSize(5);
+    assertThat(render(Map.of())).doesNotContainKey("PrometheusRule/acme-tokentally");
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokentally.app.ConfigLoader;
 import dev.tokentally.config.ConfigException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,8 @@ class SettlingBudgetsTest {
         .formatted(input, output);
   }
 
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
   private TopologyHarness harness(String budgets, String... env) throws Exception {
     Path limits = dir.resolve("limits.json");
     Files.writeString(limits, "{\"budgets\": [" + budgets + "]}");
@@ -53,7 +56,7 @@ class SettlingBudgetsTest {
     for (int i = 0; i < env.length; i += 2) {
       settings.put(env[i], env[i + 1]);
     }
-    return new TopologyHarness(settings);
+    return new TopologyHarness(settings, meters);
   }
 
   /** What the name has used of its budget in the hour of {@link #AT}. */
@@ -113,6 +116,13 @@ class SettlingBudgetsTest {
       h.pipe("r4", request(100), AT.plusSeconds(5), "X-Opper-Name", "chat");
       assertThat(enrichedKeys(h)).containsExactly("r1", "r2", "r4");
       assertThat(used(h, key)).isEqualTo(2 * (e + 100) + 20);
+      assertThat(
+              meters
+                  .get("tokentally.budget.used.ratio")
+                  .tags("budget", "chat", "name", "chat")
+                  .gauge()
+                  .value())
+          .isEqualTo((double) (2 * (e + 100) + 20) / limit);
     }
   }
 
