@@ -104,7 +104,7 @@ public final class Application implements AutoCloseable {
             if (now == KafkaStreams.State.RUNNING && announced.compareAndSet(false, true)) {
               log.info(
                   "tokentally is RUNNING: produce requests to {} on {}; enriched to {}, dead letters"
-                      + " to {}, usage to {}; HTTP on port {}",
+                      + " to {}, usage to {}; HTTP on port {}; usage console at {}://localhost:{}/",
                   config.topics().requests(),
                   bootstrap,
                   config.topics().enriched(),
@@ -114,6 +114,8 @@ public final class Application implements AutoCloseable {
                       config.topics().usageByModel(),
                       config.topics().usageByName(),
                       config.topics().usageByNameModel()),
+                  http.port(),
+                  config.http().tls().enabled() ? "https" : "http",
                   http.port());
             }
           });

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,11 +51,7 @@ final class TopicBootstrap {
   static void checkCoPartitioned(Admin admin, Topics topics) {
     Map<String, TopicDescription> found;
     try {
-      found =
-          admin
-              .describeTopics(List.of(topics.requests(), topics.responses()))
-              .allTopicNames()
-              .get(30, TimeUnit.SECONDS);
+      found = describe(admin, List.of(topics.requests(), topics.responses()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while describing topics", e);
@@ -76,6 +73,26 @@ final class TopicBootstrap {
                   + " its request's partition, so both need the same count (or set"
                   + " tokentally.reconcile.enabled=false)",
               topics.requests(), requests, topics.responses(), responses));
+    }
+  }
+
+  /**
+   * Describes topics, asking again for up to 10 s while the broker does not know one yet: a topic
+   * created a moment ago can be missing from the metadata of the broker that answers.
+   */
+  private static Map<String, TopicDescription> describe(Admin admin, List<String> names)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try {
+        return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
     }
   }
 

@@ -14,6 +14,7 @@ import dev.tokentally.usage.UsageEvent;
  * @param vendor the model's vendor ({@code anthropic}, {@code gemini})
  * @param name the function name, or null
  * @param countMethod how {@code inputTokens} was counted (wire form of the count method)
+ * @param countErrorPct the count's error bar in percent, NaN when it has none
  * @param family the model's counting family, for grouping estimate errors
  * @param costUsd estimated input cost, or NaN when the model has no price for the date
  * @param uncorrectedTokens the registered model's count: {@code inputTokens} before a live
@@ -35,6 +36,7 @@ public record CountedRequest(
     String spanId,
     long inputTokens,
     String countMethod,
+    double countErrorPct,
     String family,
     double costUsd,
     long uncorrectedTokens,

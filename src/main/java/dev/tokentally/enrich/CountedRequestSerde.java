@@ -23,8 +23,8 @@ public final class CountedRequestSerde {
   static final byte MAGIC = (byte) 0xC7;
 
   /**
-   * Version 3 added the budget reservation and what calibration learns from, version 2 the count
-   * method and family; older records still read, reserving their estimate only.
+   * Version 3 added the count's error bar, the budget reservation and what calibration learns from,
+   * version 2 the count method and family; older records still read, reserving their estimate only.
    */
   private static final byte VERSION = 3;
 
@@ -69,6 +69,7 @@ public final class CountedRequestSerde {
       writeString(out, r.spanId());
       out.writeLong(r.inputTokens());
       writeString(out, r.countMethod());
+      out.writeDouble(r.countErrorPct());
       writeString(out, r.family());
       out.writeDouble(r.costUsd());
       out.writeLong(r.uncorrectedTokens());
@@ -101,6 +102,7 @@ public final class CountedRequestSerde {
       String spanId = readString(in);
       long inputTokens = in.readLong();
       String countMethod = version >= 2 ? readString(in) : null;
+      double countErrorPct = version >= 3 ? in.readDouble() : Double.NaN;
       String family = version >= 2 ? readString(in) : null;
       double costUsd = in.readDouble();
       long uncorrectedTokens = version >= 3 ? in.readLong() : inputTokens;
@@ -119,6 +121,7 @@ public final class CountedRequestSerde {
           spanId,
           inputTokens,
           countMethod,
+          countErrorPct,
           family,
           costUsd,
           uncorrectedTokens,

@@ -112,6 +112,7 @@ public final class RequestAssessor {
             subject.spanId(),
             tokens,
             counted.count().method().label(),
+            counted.count().errorPct() == null ? Double.NaN : counted.count().errorPct(),
             model.family(),
             cost,
             counted.count().correction() == null

@@ -68,6 +68,37 @@ final class CountEndpoint {
     }
   }
 
+  /**
+   * The console's count: a body as the stream reads it (bare, or a captured request), counted by
+   * the same path, answered with how the number was made: method, error bar, correction and
+   * breakdown. The count field is the vendor's ({@code input_tokens} or {@code totalTokens}), as in
+   * enriched records.
+   */
+  void detailed(Context ctx) {
+    try (RequestBodies.Body body = bodies.read(ctx)) {
+      long started = System.nanoTime();
+      CountOutcome outcome = counting.count(body.bytes(), new BodyOrigin.Record(null));
+      metrics.counted("http", System.nanoTime() - started);
+      if (outcome instanceof CountOutcome.Refused refused) {
+        throw refused.rejection().exception();
+      }
+      CountOutcome.Counted counted = (CountOutcome.Counted) outcome;
+      TokenCount count = counted.count();
+      ObjectNode out = MAPPER.createObjectNode();
+      out.put("model", counted.model().id());
+      out.put("api", counted.request().api().id());
+      out.put(counted.request().api().countField(), count.total());
+      out.put("count_method", count.method().label());
+      CountResponses.putErrorPct(out, count);
+      CountResponses.putCorrection(out, count);
+      out.set("breakdown", MAPPER.valueToTree(count.breakdown()));
+      if (!count.notes().isEmpty()) {
+        out.set("count_notes", MAPPER.valueToTree(count.notes()));
+      }
+      ctx.contentType("application/json").result(out.toString());
+    }
+  }
+
   private static ObjectNode anthropic(TokenCount count) {
     ObjectNode out = MAPPER.createObjectNode();
     out.put("input_tokens", count.total());

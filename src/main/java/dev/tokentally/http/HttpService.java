@@ -68,6 +68,7 @@ public final class HttpService implements AutoCloseable {
         new RequestBodies(
             settings.maxBodyBytes(), Math.max(4 * settings.maxBodyBytes(), 256L << 20));
     CountEndpoint count = new CountEndpoint(counting, bodies, metrics);
+    ConsoleAssets console = ConsoleAssets.load();
     AccessSettings access = settings.access();
     KeyRing keys =
         access.exposure() == AccessSettings.Exposure.KEYS
@@ -175,6 +176,10 @@ public final class HttpService implements AutoCloseable {
                           usageEndpoints.internal(ctx);
                         }));
               }
+              // The console's files carry no data; every data request the page makes is guarded.
+              routes.get("/", open("console", console::index));
+              routes.get("/console/{file}", open("console", console::file));
+              routes.post("/count", route("count", guard, Scope.COUNT, count::detailed));
               routes.post("/*", route("count", guard, Scope.COUNT, count::handle));
               routes.exception(RejectedException.class, (e, ctx) -> write(ctx, e.rejection()));
               routes.exception(

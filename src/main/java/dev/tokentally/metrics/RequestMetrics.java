@@ -48,6 +48,8 @@ public final class RequestMetrics {
   private final MeterProvider<Counter> actualCost;
   private final MeterProvider<Counter> nameActualCost;
   private final MeterProvider<DistributionSummary> estimateError;
+  private final MeterProvider<Counter> methods;
+  private final MeterProvider<DistributionSummary> errorBars;
   private final MeterRegistry registry;
   private final LabelValues families = new LabelValues(List.of(), 20, 64);
   private final Map<String, double[]> corrections = new ConcurrentHashMap<>();
@@ -124,6 +126,15 @@ public final class RequestMetrics {
         Counter.builder("tokentally.function.actual.cost.usd")
             .description("Actual cost by function name (X-Opper-Name, capped)")
             .withRegistry(registry);
+    this.methods =
+        Counter.builder("tokentally.count.method")
+            .description("Accepted requests by how their count was made (count_method)")
+            .withRegistry(registry);
+    this.errorBars =
+        DistributionSummary.builder("tokentally.count.error.bar")
+            .description("Error bars (count_error_pct) of accepted requests' counts, by method")
+            .baseUnit("percent")
+            .withRegistry(registry);
     this.estimateError =
         DistributionSummary.builder("tokentally.estimate.error")
             .description(
@@ -140,8 +151,24 @@ public final class RequestMetrics {
         new SimpleMeterRegistry(), List.of(), new LabelValues(List.of(), 0, 8));
   }
 
-  public void accepted(String vendor, String model, String name, long inputTokens, double costUsd) {
+  /**
+   * @param method the count method's wire form, or null
+   * @param errorPct the count's error bar in percent, or NaN when it has none (heuristic)
+   */
+  public void accepted(
+      String vendor,
+      String model,
+      String name,
+      long inputTokens,
+      double costUsd,
+      String method,
+      double errorPct) {
     String m = models.of(model);
+    String how = method == null ? "unknown" : method;
+    methods.withTags(Tags.of("method", how)).increment();
+    if (!Double.isNaN(errorPct)) {
+      errorBars.withTags(Tags.of("method", how)).record(errorPct);
+    }
     tokens
         .withTags(Tags.of("vendor", vendor(vendor), "model", m, "outcome", ACCEPTED))
         .increment(inputTokens);

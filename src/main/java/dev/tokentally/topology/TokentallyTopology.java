@@ -222,7 +222,14 @@ public final class TokentallyTopology {
   }
 
   private static void meterAccepted(RequestMetrics metrics, CountedRequest r) {
-    metrics.accepted(r.vendor(), r.model(), r.name(), r.inputTokens(), r.costUsd());
+    metrics.accepted(
+        r.vendor(),
+        r.model(),
+        r.name(),
+        r.inputTokens(),
+        r.costUsd(),
+        r.countMethod(),
+        r.countErrorPct());
   }
 
   private static void meter(RequestMetrics metrics, BudgetOutcome outcome) {

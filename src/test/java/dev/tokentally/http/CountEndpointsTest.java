@@ -355,4 +355,60 @@ class CountEndpointsTest {
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }
+
+  @Test
+  void theConsoleCountGivesTheStreamsNumberWithHowItWasMade() throws Exception {
+    String body =
+        "{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":"
+            + "\"Hello, Claude\"}]}";
+    CountOutcome.Counted stream =
+        (CountOutcome.Counted)
+            counting.count(body.getBytes(StandardCharsets.UTF_8), new BodyOrigin.Record(null));
+
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/count"))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode answer = MAPPER.readTree(r.body());
+    assertThat(answer.path("input_tokens").asInt()).isEqualTo(stream.count().total());
+    assertThat(answer.path("count_method").asText()).isEqualTo("calibrated");
+    assertThat(answer.path("count_error_pct").isNumber()).isTrue();
+    assertThat(answer.path("breakdown").path("messages").asInt()).isPositive();
+
+    HttpResponse<String> invalid =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/count"))
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"claude-sonnet-4-5\",\"messages\":{}}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(invalid.statusCode()).isEqualTo(400);
+    assertThat(MAPPER.readTree(invalid.body()).at("/error/code").asText())
+        .isEqualTo("invalid_request");
+  }
+
+  @Test
+  void theConsoleFilesAreServedWithAStrictPolicyAndNothingElseIs() throws Exception {
+    HttpResponse<String> page =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("content-type").orElse("")).startsWith("text/html");
+    assertThat(page.headers().firstValue("content-security-policy").orElse(""))
+        .contains("default-src 'none'", "script-src 'self'");
+    assertThat(page.body()).contains("/console/console.js");
+    for (String missing : List.of("/console/nope.js", "/console/..%2Fapplication.properties")) {
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(base + missing)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(missing).isEqualTo(404);
+    }
+  }
 }

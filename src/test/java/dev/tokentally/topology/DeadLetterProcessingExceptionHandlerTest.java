@@ -98,6 +98,7 @@ class DeadLetterProcessingExceptionHandlerTest {
               null,
               12,
               "local_tokenizer",
+              Double.NaN,
               "claude",
               Double.NaN,
               12,
