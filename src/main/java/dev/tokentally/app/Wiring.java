@@ -67,11 +67,6 @@ public final class Wiring {
     return assessor;
   }
 
-  /** The live corrections this instance has read; counted requests use them when applying. */
-  public LiveCorrections corrections() {
-    return corrections;
-  }
-
   public RequestMetrics metrics() {
     return metrics;
   }

@@ -1,8 +1,6 @@
 package dev.tokentally.calibration;
 
 import dev.tokentally.counting.TextCorrection;
-import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,14 +17,13 @@ public final class LiveCorrections {
     this.apply = apply;
   }
 
-  /** Keeps {@code correction} unless a later version of its family is already here. */
+  /**
+   * The topic's latest value for the family wins, whatever its version, as the compacted topic
+   * itself keeps it: a correction written back by hand (to replay with the version an enriched
+   * record names) is used until the learner publishes its next one.
+   */
   public void update(TextCorrection correction) {
-    latest.merge(
-        correction.family(), correction, (old, now) -> now.version() >= old.version() ? now : old);
-  }
-
-  public Collection<TextCorrection> all() {
-    return List.copyOf(latest.values());
+    latest.put(correction.family(), correction);
   }
 
   /** What counting applies: every family's correction when applying, else none. */

@@ -212,6 +212,15 @@ class LiveCalibrationTest {
       TokenCount registered = count(body);
       assertThat((double) after.path("input_tokens").asLong())
           .isCloseTo(registered.total() - registered.textTokens() / 2, within(2.0));
+
+      // An older version written back after it (a replay pinning what a record named) wins too.
+      calibration.pipeInput(
+          "claude-4",
+          ("{\"family\":\"claude-4\",\"version\":7,\"text_factor\":0.9,\"error_pct\":4.0,"
+                  + "\"pairs\":500,\"updated_at\":\"2026-11-22T08:00:00Z\"}")
+              .getBytes(StandardCharsets.UTF_8));
+      h.pipe("pinned", body, AT.plusSeconds(2));
+      assertThat(h.enriched().at("/calibration/version").asLong()).isEqualTo(7);
     }
   }
 }
