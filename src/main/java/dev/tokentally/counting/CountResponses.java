@@ -13,6 +13,24 @@ public final class CountResponses {
 
   private CountResponses() {}
 
+  /**
+   * A count as enriched records and the console's {@code POST /count} write it: the vendor's count
+   * field ({@code input_tokens}, {@code totalTokens}), {@code count_method}, {@code
+   * count_error_pct}, {@code calibration} when a live correction was applied, {@code breakdown}
+   * and, when there is something to say, {@code count_notes}.
+   */
+  public static void putCount(ObjectNode out, String countField, TokenCount count) {
+    out.put(countField, count.total());
+    out.put("count_method", count.method().label());
+    putErrorPct(out, count);
+    putCorrection(out, count);
+    ObjectNode breakdown = out.putObject("breakdown");
+    count.breakdown().forEach(breakdown::put);
+    if (!count.notes().isEmpty()) {
+      count.notes().forEach(out.putArray("count_notes")::add);
+    }
+  }
+
   public static void putErrorPct(ObjectNode out, TokenCount count) {
     if (count.errorPct() == null) {
       out.putNull("count_error_pct");
@@ -25,7 +43,7 @@ public final class CountResponses {
    * The live correction a count used, so the number can be reproduced from the record alone: the
    * registered model's count, and the correction's family, version and text factor.
    */
-  public static void putCorrection(ObjectNode out, TokenCount count) {
+  private static void putCorrection(ObjectNode out, TokenCount count) {
     TextCorrection.Applied applied = count.correction();
     if (applied == null) {
       return;

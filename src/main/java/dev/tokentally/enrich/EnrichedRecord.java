@@ -36,14 +36,7 @@ final class EnrichedRecord {
     out.put("endpoint", shown.endpoint().id());
     out.put("model", model.id());
     out.put("model_requested", modelRequested);
-    out.put(shown.api().countField(), count.total());
-    out.put("count_method", count.method().label());
-    CountResponses.putErrorPct(out, count);
-    CountResponses.putCorrection(out, count);
-    out.set("breakdown", MAPPER.valueToTree(count.breakdown()));
-    if (!count.notes().isEmpty()) {
-      out.set("count_notes", MAPPER.valueToTree(count.notes()));
-    }
+    CountResponses.putCount(out, shown.api().countField(), count);
     out.put("context_window", model.contextWindow());
     if (shown.maxOutputTokens() != null) {
       out.put("max_output_tokens", shown.maxOutputTokens());

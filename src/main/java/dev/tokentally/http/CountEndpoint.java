@@ -83,18 +83,10 @@ final class CountEndpoint {
         throw refused.rejection().exception();
       }
       CountOutcome.Counted counted = (CountOutcome.Counted) outcome;
-      TokenCount count = counted.count();
       ObjectNode out = MAPPER.createObjectNode();
       out.put("model", counted.model().id());
       out.put("api", counted.request().api().id());
-      out.put(counted.request().api().countField(), count.total());
-      out.put("count_method", count.method().label());
-      CountResponses.putErrorPct(out, count);
-      CountResponses.putCorrection(out, count);
-      out.set("breakdown", MAPPER.valueToTree(count.breakdown()));
-      if (!count.notes().isEmpty()) {
-        out.set("count_notes", MAPPER.valueToTree(count.notes()));
-      }
+      CountResponses.putCount(out, counted.request().api().countField(), counted.count());
       ctx.contentType("application/json").result(out.toString());
     }
   }
