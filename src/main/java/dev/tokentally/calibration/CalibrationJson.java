@@ -8,13 +8,10 @@ import dev.tokentally.counting.TextCorrection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The JSON forms of calibration data: a published correction on the calibration topic ({@code
- * topology/schemas/calibration.schema.json}) and a sample on its way to the learner. Readers ignore
- * fields they do not know.
+ * The JSON form of a published correction on the calibration topic ({@code
+ * topology/schemas/calibration.schema.json}). Readers ignore fields they do not know.
  */
 public final class CalibrationJson {
   private static final ObjectMapper MAPPER =
@@ -52,22 +49,6 @@ public final class CalibrationJson {
     } catch (IOException e) {
       return null;
     }
-  }
-
-  public static Serde<CalibrationSample> sampleSerde() {
-    return serde(CalibrationSample.class);
-  }
-
-  private static <T> Serde<T> serde(Class<T> type) {
-    return Serdes.serdeFrom(
-        (topic, value) -> value == null ? null : write(value),
-        (topic, bytes) -> {
-          try {
-            return bytes == null ? null : MAPPER.readValue(bytes, type);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
   }
 
   private static byte[] write(Object value) {

@@ -1,6 +1,5 @@
 package dev.tokentally.topology;
 
-import dev.tokentally.calibration.CalibrationJson;
 import dev.tokentally.calibration.CalibrationLearner;
 import dev.tokentally.calibration.CalibrationSample;
 import dev.tokentally.calibration.CalibrationSettings;
@@ -143,7 +142,7 @@ final class Reconciliation {
             },
             Named.as(Names.SETTLEMENT))
         .repartition(
-            Repartitioned.with(Serdes.String(), Settlement.serde())
+            Repartitioned.with(Serdes.String(), JsonSerde.of(Settlement.class))
                 .withName(Names.SETTLEMENTS_BY_NAME))
         .process(
             () ->
@@ -186,7 +185,7 @@ final class Reconciliation {
             },
             Named.as(Names.CALIBRATION_SAMPLE))
         .repartition(
-            Repartitioned.with(Serdes.String(), CalibrationJson.sampleSerde())
+            Repartitioned.with(Serdes.String(), JsonSerde.of(CalibrationSample.class))
                 .withName(Names.CALIBRATION_SAMPLES))
         .process(
             () -> new LearnCalibrationProcessor(learner, calibration.settings()),
