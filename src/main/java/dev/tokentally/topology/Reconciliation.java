@@ -44,8 +44,8 @@ import org.apache.kafka.streams.state.Stores;
 final class Reconciliation {
   private Reconciliation() {}
 
-  /** How calibration is learned, where its corrections go, and the meters that show them. */
-  record Calibration(CalibrationSettings settings, LiveCorrections live, RequestMetrics metrics) {}
+  /** How calibration is learned, and where the corrections read back from its topic go. */
+  record Calibration(CalibrationSettings settings, LiveCorrections live) {}
 
   /**
    * Adds the join and its output topic, and, when there are budgets, the settlements that replace
@@ -150,7 +150,7 @@ final class Reconciliation {
                     budgets.budgets(), metrics, Names.BUDGET_STORE, budgetRetention),
             Named.as(Names.SETTLE_BUDGET),
             Names.BUDGET_STORE);
-    learnCalibration(builder, topics, calibration, joined);
+    learnCalibration(builder, topics, calibration, metrics, joined);
     return joined.flatMapValues(
         j -> j.usage() == null ? List.of() : List.of(j.usage()), Named.as(Names.RECONCILED_USAGE));
   }
@@ -164,6 +164,7 @@ final class Reconciliation {
       StreamsBuilder builder,
       Topics topics,
       Calibration calibration,
+      RequestMetrics metrics,
       KStream<byte[], Joined> joined) {
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -202,7 +203,7 @@ final class Reconciliation {
             .withLoggingDisabled(),
         topics.calibration(),
         Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(Names.READ_CALIBRATION),
-        () -> new ReadCalibrationProcessor(calibration.live(), calibration.metrics()));
+        () -> new ReadCalibrationProcessor(calibration.live(), metrics));
   }
 
   /**

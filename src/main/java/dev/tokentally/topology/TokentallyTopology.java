@@ -178,7 +178,7 @@ public final class TokentallyTopology {
               within,
               limits,
               budgetRetention,
-              new Reconciliation.Calibration(calibration, corrections, metrics));
+              new Reconciliation.Calibration(calibration, corrections));
       allUsage = allUsage.merge(actualUsage, Named.as(Names.ACTUAL_USAGE));
     }
     KStream<String, UsagePartial> partials =
