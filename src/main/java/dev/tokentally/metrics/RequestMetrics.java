@@ -277,20 +277,21 @@ public final class RequestMetrics {
             f,
             key -> {
               double[] v = new double[4];
-              gauge("tokentally.calibration.text.factor", "Live text factor", key, v, 0);
+              Tags tags = Tags.of("family", key);
+              gauge("tokentally.calibration.text.factor", "Live text factor", tags, v, 0);
               gauge(
                   "tokentally.calibration.error.percent",
                   "Error bar of live-corrected counts: p95 of out-of-sample errors",
-                  key,
+                  tags,
                   v,
                   1);
               gauge(
                   "tokentally.calibration.pairs",
                   "Pairs the correction is learned from",
-                  key,
+                  tags,
                   v,
                   2);
-              gauge("tokentally.calibration.version", "Version of the correction", key, v, 3);
+              gauge("tokentally.calibration.version", "Version of the correction", tags, v, 3);
               return v;
             });
     values[0] = factor;
@@ -311,20 +312,22 @@ public final class RequestMetrics {
             List.of(budget, name(name)),
             key -> {
               double[] v = new double[1];
-              Gauge.builder("tokentally.budget.used.ratio", v, x -> x[0])
-                  .description("Share of the budget's current window the name has used")
-                  .tags("budget", key.get(0), "name", key.get(1))
-                  .strongReference(true)
-                  .register(registry);
+              gauge(
+                  "tokentally.budget.used.ratio",
+                  "Share of the budget's current window the name has used",
+                  Tags.of("budget", key.get(0), "name", key.get(1)),
+                  v,
+                  0);
               return v;
             });
     value[0] = limit <= 0 ? 0 : (double) used / limit;
   }
 
-  private void gauge(String name, String description, String family, double[] values, int i) {
+  /** A gauge that reads {@code values[i]}, which its caller keeps and updates. */
+  private void gauge(String name, String description, Tags tags, double[] values, int i) {
     Gauge.builder(name, values, v -> v[i])
         .description(description)
-        .tags("family", family)
+        .tags(tags)
         .strongReference(true)
         .register(registry);
   }
