@@ -94,18 +94,8 @@ class DashboardMetricsIT {
         TopicIo.send(
             broker.bootstrapServers(),
             List.of(
-                new ProducerRecord<>(
-                    config.topics().requests(),
-                    utf8("dash-1"),
-                    utf8(
-                        "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":50,"
-                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}")),
-                new ProducerRecord<>(
-                    config.topics().responses(),
-                    utf8("dash-1"),
-                    utf8(
-                        "{\"id\":\"msg_dash\",\"type\":\"message\",\"model\":\"claude-sonnet-4-5\","
-                            + "\"content\":[],\"usage\":{\"input_tokens\":9,\"output_tokens\":12}}"))));
+                keyedRequest(config.topics().requests(), "dash-1"),
+                keyedResponse(config.topics().responses(), "dash-1")));
         List<ConsumerRecord<byte[], byte[]>> out =
             TopicIo.readCommitted(
                 broker.bootstrapServers(),
