@@ -8,6 +8,7 @@ import dev.tokentally.app.AppConfig;
 import dev.tokentally.app.Cli;
 import dev.tokentally.app.ConfigLoader;
 import dev.tokentally.app.Wiring;
+import dev.tokentally.http.Health;
 import dev.tokentally.http.HttpService;
 import dev.tokentally.http.HttpSettings;
 import dev.tokentally.testing.RecordSchemas;
@@ -111,7 +112,7 @@ class ConfiguredModelsTest {
             wiring.counting(),
             wiring.metrics(),
             null,
-            () -> true,
+            Health.UP,
             registry)) {
       HttpResponse<String> response =
           HttpClient.newHttpClient()

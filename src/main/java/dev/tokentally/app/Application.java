@@ -2,6 +2,7 @@ package dev.tokentally.app;
 
 import dev.tokentally.broker.EmbeddedBroker;
 import dev.tokentally.counting.BlockCacheMetrics;
+import dev.tokentally.http.Health;
 import dev.tokentally.http.HttpService;
 import dev.tokentally.http.UsageSource;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -37,22 +38,38 @@ public final class Application implements AutoCloseable {
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics streamsMetrics;
   private final HttpService http;
+  private final StreamHealth health;
 
   private Application(
       AppConfig config,
       EmbeddedBroker broker,
       KafkaStreams streams,
       KafkaStreamsMetrics streamsMetrics,
-      HttpService http) {
+      HttpService http,
+      StreamHealth health) {
     this.config = config;
+    this.health = health;
     this.broker = broker;
     this.streams = streams;
     this.streamsMetrics = streamsMetrics;
     this.http = http;
   }
 
-  /** Starts everything and returns once Streams has been started (not necessarily RUNNING). */
+  /**
+   * Starts an embedded instance (tests): a failed Streams client turns liveness false and is
+   * logged, but the JVM is left to its owner.
+   */
   public static Application start(AppConfig config) {
+    return start(config, () -> {});
+  }
+
+  /**
+   * Starts everything and returns once Streams has been started (not necessarily RUNNING).
+   *
+   * @param onStreamFailure run once, on a thread of its own, if the Streams client ends in {@code
+   *     ERROR} or stops without {@link #close()}: the process is of no use any more and should exit
+   */
+  public static Application start(AppConfig config, Runnable onStreamFailure) {
     log.info("Kafka settings (secrets hidden): {}", config.describe());
     EmbeddedBroker broker =
         config.clusterConfigured()
@@ -67,8 +84,14 @@ public final class Application implements AutoCloseable {
       TopicBootstrap.prepare(props, config);
       Topology topology = wiring.topology(props);
       KafkaStreams streams = new KafkaStreams(topology, props);
-      // A dead stream thread is a bug or a lost broker: exit so the orchestrator restarts us.
-      streams.setUncaughtExceptionHandler(e -> StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+      StreamHealth health = new StreamHealth(onStreamFailure);
+      // One record's failure never gets here (RecordIsolation); what does is fatal to the JVM or a
+      // broken client. Stop the client: the state listener then ends the process.
+      streams.setUncaughtExceptionHandler(
+          e -> {
+            log.error("stream thread failed: {}; stopping", e.getClass().getName());
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+          });
       new JvmMemoryMetrics().bindTo(registry);
       new JvmGcMetrics().bindTo(registry);
       new JvmThreadMetrics().bindTo(registry);
@@ -90,7 +113,7 @@ public final class Application implements AutoCloseable {
                     props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG),
                     server == null || server.isBlank() ? null : HostInfo.buildFromEndpoint(server),
                     config.usage()),
-                () -> streams.state() == KafkaStreams.State.RUNNING,
+                new Health(health::live, () -> streams.state() == KafkaStreams.State.RUNNING),
                 registry);
       } catch (RuntimeException e) {
         streamsMetrics.close();
@@ -101,6 +124,7 @@ public final class Application implements AutoCloseable {
       AtomicBoolean announced = new AtomicBoolean();
       streams.setStateListener(
           (now, before) -> {
+            health.changed(now);
             if (now == KafkaStreams.State.RUNNING && announced.compareAndSet(false, true)) {
               log.info(
                   "tokentally is RUNNING: produce requests to {} on {}; enriched to {}, dead letters"
@@ -120,7 +144,7 @@ public final class Application implements AutoCloseable {
             }
           });
       streams.start();
-      return new Application(config, broker, streams, streamsMetrics, http);
+      return new Application(config, broker, streams, streamsMetrics, http, health);
     } catch (RuntimeException e) {
       closeQuietly(broker);
       throw e;
@@ -138,6 +162,7 @@ public final class Application implements AutoCloseable {
   @Override
   public void close() {
     log.info("stopping: closing Kafka Streams (timeout {})", config.shutdownTimeout());
+    health.closing();
     // Leave the group: without static membership a restarted instance joins with a new member id,
     // and the old one would otherwise hold its partitions until the session times out (45 s).
     boolean clean =

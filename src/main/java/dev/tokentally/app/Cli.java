@@ -69,9 +69,48 @@ public final class Cli {
     }
   }
 
+  /** The exit status when the stream client failed: a crash, so that it is restarted. */
+  static final int STREAM_FAILED_STATUS = 70;
+
+  /** How long the stream-failure exit may take closing things before the JVM is halted. */
+  private static final Duration STREAM_FAILED_EXIT_DEADLINE = Duration.ofSeconds(8);
+
+  /** The status the shutdown hook ends the process with: 0 for SIGTERM, else the failure's. */
+  private static volatile int exitStatus;
+
   private static void run(List<String> args) {
     Path configFile = configFile("run", args);
-    serveUntilStopped(() -> Application.start(ConfigLoader.load(configFile, System.getenv())));
+    serveUntilStopped(
+        () ->
+            Application.start(
+                ConfigLoader.load(configFile, System.getenv()), Cli::exitAfterStreamFailure));
+  }
+
+  /**
+   * A client that stopped processing would otherwise leave a process that answers HTTP and does
+   * nothing else. Exit non-zero so the orchestrator restarts it; the shutdown hook closes what it
+   * can, and a watchdog halts the JVM if that takes too long.
+   */
+  private static void exitAfterStreamFailure() {
+    exitStatus = STREAM_FAILED_STATUS;
+    log.error(
+        "exiting with status {} so that tokentally is restarted (within {} s)",
+        STREAM_FAILED_STATUS,
+        STREAM_FAILED_EXIT_DEADLINE.toSeconds());
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(STREAM_FAILED_EXIT_DEADLINE.toMillis());
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              Runtime.getRuntime().halt(STREAM_FAILED_STATUS);
+            },
+            "tokentally-exit-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+    System.exit(STREAM_FAILED_STATUS);
   }
 
   /**
@@ -159,7 +198,8 @@ public final class Cli {
                   stopped.countDown();
                   // SIGTERM and Ctrl-C are the normal way to stop a service: report success
                   // instead of the JVM's 143/130, which orchestrators would count as a crash.
-                  Runtime.getRuntime().halt(0);
+                  // A failed stream client keeps its own status.
+                  Runtime.getRuntime().halt(exitStatus);
                 },
                 "tokentally-shutdown"));
     try {

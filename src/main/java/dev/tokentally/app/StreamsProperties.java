@@ -1,6 +1,7 @@
 package dev.tokentally.app;
 
 import dev.tokentally.topology.DeadLetterProcessingExceptionHandler;
+import dev.tokentally.topology.RecordIsolation;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
@@ -17,6 +18,8 @@ final class StreamsProperties {
     props.put(
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         DeadLetterProcessingExceptionHandler.class.getName());
+    // Every processor, so that an Error from one record reaches that handler too.
+    props.put(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, RecordIsolation.class.getName());
     props.put(DeadLetterProcessingExceptionHandler.DLQ_TOPIC_CONFIG, config.topics().deadLetter());
     props.put(
         DeadLetterProcessingExceptionHandler.REQUESTS_TOPIC_CONFIG, config.topics().requests());

@@ -19,7 +19,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
@@ -61,7 +60,7 @@ public final class HttpService implements AutoCloseable {
       RequestCounting counting,
       RequestMetrics metrics,
       UsageSource usage,
-      BooleanSupplier ready,
+      Health health,
       PrometheusMeterRegistry registry) {
     // Bodies in flight: room for four maximal ones, or 256 MiB, whichever is larger.
     RequestBodies bodies =
@@ -135,13 +134,20 @@ public final class HttpService implements AutoCloseable {
                           .record(Duration.ofNanos((long) (ms * 1_000_000))));
 
               var routes = config.routes;
-              routes.get("/health/live", open("live", ctx -> ctx.result("live\n")));
+              routes.get(
+                  "/health/live",
+                  open(
+                      "live",
+                      ctx -> {
+                        boolean ok = health.live().getAsBoolean();
+                        ctx.status(ok ? 200 : 503).result(ok ? "live\n" : "exiting\n");
+                      }));
               routes.get(
                   "/health/ready",
                   open(
                       "ready",
                       ctx -> {
-                        boolean ok = ready.getAsBoolean();
+                        boolean ok = health.ready().getAsBoolean();
                         ctx.status(ok ? 200 : 503).result(ok ? "ready\n" : "not ready\n");
                       }));
               routes.get(

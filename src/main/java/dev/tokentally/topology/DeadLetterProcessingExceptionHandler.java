@@ -20,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns an unexpected exception inside the topology into an {@code internal_error} dead letter in
- * the same JSON envelope as every other rejection, and lets the stream go on. Without it one bad
- * record would stop the application (Streams' default is to fail).
+ * Turns an unexpected exception inside the topology (or an error {@link RecordIsolation} caught)
+ * into an {@code internal_error} dead letter in the same JSON envelope as every other rejection,
+ * and lets the stream go on. Without it one bad record would stop the application (Streams' default
+ * is to fail).
  *
  * <p>Where the failing record came from decides what is written. An input record, or a counted
  * request on the by-name repartition topic (unwrapped to the original key, payload and offset),
@@ -82,6 +83,7 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
 
   @Override
   public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception e) {
+    String failure = RecordIsolation.unwrap(e).getClass().getName();
     byte[] rawValue = context.sourceRawValue();
     boolean response = context.topic() != null && context.topic().equals(responsesTopic);
     boolean counted = !response && CountedRequestSerde.isCountedRequest(rawValue);
@@ -94,7 +96,7 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
           context.partition(),
           context.offset(),
           context.processorNodeId(),
-          e.getClass().getName());
+          failure);
       return Response.resume();
     }
     SourcePosition source;
@@ -118,15 +120,18 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
         source.partition(),
         source.offset(),
         context.processorNodeId(),
-        e.getClass().getName(),
+        failure,
         deadLetterTopic);
     byte[] value =
         ErrorResponse.build(
             new Rejection(
                 ErrorCode.INTERNAL_ERROR,
-                "unexpected error while processing the record; it can be replayed from the payload",
-                Map.of(
-                    "exception", e.getClass().getName(), "processor", context.processorNodeId())),
+                "unexpected "
+                    + failure.substring(failure.lastIndexOf('.') + 1)
+                    + " in "
+                    + context.processorNodeId()
+                    + " while processing the record; it can be replayed from the payload",
+                Map.of("exception", failure, "processor", context.processorNodeId())),
             source,
             ErrorResponse.RequestContext.UNKNOWN,
             payload);

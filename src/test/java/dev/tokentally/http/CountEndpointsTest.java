@@ -68,7 +68,7 @@ class CountEndpointsTest {
             counting,
             new RequestMetrics(registry, List.of(), new LabelValues(List.of(), 10, 64)),
             null,
-            () -> true,
+            Health.UP,
             registry);
     base = "http://localhost:" + server.port();
   }

@@ -90,7 +90,7 @@ class HostileHttpTest {
                         Duration.ofDays(1),
                         false,
                         Duration.ofSeconds(1))),
-                () -> true,
+                Health.UP,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
       String base = "http://127.0.0.1:" + server.port();
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

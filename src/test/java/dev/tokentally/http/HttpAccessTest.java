@@ -95,7 +95,7 @@ class HttpAccessTest {
         RequestCounting.withDefaults(),
         new RequestMetrics(registry, List.of(), new LabelValues(List.of(), 10, 64)),
         null,
-        () -> true,
+        Health.UP,
         registry);
   }
 

@@ -78,7 +78,7 @@ class HttpsTest {
         RequestCounting.withDefaults(),
         RequestMetrics.discarding(),
         null,
-        () -> true,
+        Health.UP,
         registry);
   }
 
