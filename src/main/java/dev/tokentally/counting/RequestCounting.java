@@ -1,6 +1,7 @@
 package dev.tokentally.counting;
 
 import dev.tokentally.errors.RejectedException;
+import dev.tokentally.errors.Unexpected;
 import dev.tokentally.request.Api;
 import dev.tokentally.request.Endpoint;
 import dev.tokentally.request.LlmRequest;
@@ -54,12 +55,19 @@ public final class RequestCounting {
     return parser;
   }
 
+  /**
+   * Parses and counts one body. Whatever that throws, short of an error that must end the JVM,
+   * becomes this body's {@code internal_error}: one body never stops the stream, the command or the
+   * server.
+   */
   public CountOutcome count(byte[] body, BodyOrigin origin) {
     LlmRequest request;
     try {
       request = parse(body, origin);
     } catch (RejectedException e) {
       return new CountOutcome.Refused(e.rejection(), null);
+    } catch (RuntimeException | Error e) {
+      return new CountOutcome.Refused(Unexpected.contain(e, "parse"), null);
     }
     return count(request);
   }
@@ -70,6 +78,8 @@ public final class RequestCounting {
       return counter.count(request, corrections);
     } catch (RejectedException e) {
       return new CountOutcome.Refused(e.rejection(), request);
+    } catch (RuntimeException | Error e) {
+      return new CountOutcome.Refused(Unexpected.contain(e, "count"), request);
     }
   }
 

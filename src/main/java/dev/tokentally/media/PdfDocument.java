@@ -1,18 +1,21 @@
 package dev.tokentally.media;
 
-import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.io.MemoryUsageSetting;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
 
 /**
- * Page count and a best-effort text extraction of a PDF, enough to price it: vendors charge per
- * page plus the page's text. Pages come from the page-tree {@code /Count} (also inside compressed
- * object streams) or from counting page objects; text from the string operands of content streams.
- * Fonts with custom encodings extract poorly, which is why PDF counts are labelled estimates.
+ * Page count, first page size and text of a PDF, enough to price it: vendors charge per page plus
+ * the page's text. Read with Apache PDFBox, which follows the page tree (bounding its own
+ * recursion), decodes the content streams and maps fonts to Unicode ({@link PdfText}). Around it,
+ * the limits an untrusted document needs: decoded streams share one memory budget, text is read
+ * from a bounded amount of decoded content, and the text kept is bounded.
  */
 public record PdfDocument(int pages, String text, double pageWidth, double pageHeight) {
   /** US Letter in points, for PDFs whose page size cannot be read. */
@@ -20,154 +23,89 @@ public record PdfDocument(int pages, String text, double pageWidth, double pageH
 
   static final double LETTER_HEIGHT = 792;
 
-  private static final Pattern MEDIA_BOX =
-      Pattern.compile(
-          "/MediaBox\\s*\\[\\s*(-?[\\d.]+)\\s+(-?[\\d.]+)\\s+(-?[\\d.]+)\\s+(-?[\\d.]+)\\s*\\]");
+  /** Memory for all decoded streams of one document: a decompression bomb stops here. */
+  private static final long MAX_DECODED_BYTES = 64L << 20;
 
-  private static final Pattern COUNT =
-      Pattern.compile(
-          "/Type\\s*/Pages\\b[^>]*?/Count\\s+(\\d+)|/Count\\s+(\\d+)[^>]*?/Type\\s*/Pages\\b");
-  private static final Pattern PAGE = Pattern.compile("/Type\\s*/Page(?![a-zA-Z])");
-  private static final Pattern STRING_OPERAND = Pattern.compile("\\(((?:\\\\.|[^\\\\)])*)\\)");
-  private static final int MAX_INFLATED = 64 << 20;
+  /** Decoded page content that text is extracted from; pages past it still count as pages. */
+  private static final long MAX_TEXT_CONTENT_BYTES = 16L << 20;
+
+  /** Extracted text kept, in chars: more than any context window holds. */
+  private static final int MAX_TEXT_CHARS = 8 << 20;
 
   public static Optional<PdfDocument> read(byte[] data) {
     if (data.length < 8 || !new String(data, 0, 5, StandardCharsets.ISO_8859_1).equals("%PDF-")) {
       return Optional.empty();
     }
-    String raw = new String(data, StandardCharsets.ISO_8859_1);
-    StringBuilder inflated = new StringBuilder();
-    StringBuilder text = new StringBuilder();
-    int from = 0;
-    while (true) {
-      int stream = raw.indexOf("stream", from);
-      if (stream < 0) {
-        break;
+    try (PDDocument document =
+        Loader.loadPDF(
+            data,
+            "",
+            null,
+            null,
+            MemoryUsageSetting.setupMainMemoryOnly(MAX_DECODED_BYTES).streamCache)) {
+      return read(document);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<PdfDocument> read(PDDocument document) throws IOException {
+    int pages = 0;
+    int textPages = 0;
+    long content = 0;
+    PDRectangle box = null;
+    // Walks the page objects that exist rather than trusting /Count, which the input states.
+    for (PDPage page : document.getPages()) {
+      pages++;
+      if (box == null) {
+        box = page.getMediaBox();
       }
-      int start = stream + 6;
-      if (start < raw.length() && raw.charAt(start) == '\r') {
-        start++;
-      }
-      if (start < raw.length() && raw.charAt(start) == '\n') {
-        start++;
-      }
-      int end = raw.indexOf("endstream", start);
-      if (end < 0) {
-        break;
-      }
-      String dictionary = raw.substring(Math.max(0, raw.lastIndexOf("<<", stream)), stream);
-      String body =
-          dictionary.contains("/FlateDecode") ? inflate(data, start, end, inflated.length()) : null;
-      if (body != null) {
-        inflated.append(body).append('\n');
-        if (body.contains("BT")) {
-          extractText(body, text);
+      if (content <= MAX_TEXT_CONTENT_BYTES) {
+        content += decodedLength(page, MAX_TEXT_CONTENT_BYTES - content + 1);
+        if (content <= MAX_TEXT_CONTENT_BYTES) {
+          textPages = pages;
         }
       }
-      from = end + 9;
-    }
-    int pages = Math.max(maxCount(raw), maxCount(inflated));
-    if (pages == 0) {
-      pages =
-          (int) (PAGE.matcher(raw).results().count() + PAGE.matcher(inflated).results().count());
     }
     if (pages == 0) {
       return Optional.empty();
     }
-    extractText(raw, text);
-    double[] box = mediaBox(raw);
-    if (box == null) {
-      box = mediaBox(inflated);
-    }
+    String text = textPages == 0 ? "" : text(document, textPages);
+    boolean sized = box != null && box.getWidth() > 0 && box.getHeight() > 0;
     return Optional.of(
-        box == null
-            ? new PdfDocument(pages, text.toString(), LETTER_WIDTH, LETTER_HEIGHT)
-            : new PdfDocument(pages, text.toString(), box[0], box[1]));
+        new PdfDocument(
+            pages,
+            text,
+            sized ? Math.abs(box.getWidth()) : LETTER_WIDTH,
+            sized ? Math.abs(box.getHeight()) : LETTER_HEIGHT));
   }
 
-  /** Width and height in points of the first page box found, or null. */
-  private static double[] mediaBox(CharSequence text) {
-    Matcher m = MEDIA_BOX.matcher(text);
-    if (!m.find()) {
-      return null;
+  /** Decoded bytes of a page's content streams, read up to {@code limit}. */
+  private static long decodedLength(PDPage page, long limit) throws IOException {
+    if (!page.hasContents()) {
+      return 0;
     }
-    try {
-      double width = Math.abs(Double.parseDouble(m.group(3)) - Double.parseDouble(m.group(1)));
-      double height = Math.abs(Double.parseDouble(m.group(4)) - Double.parseDouble(m.group(2)));
-      return width > 0 && height > 0 ? new double[] {width, height} : null;
-    } catch (NumberFormatException e) {
-      return null;
+    long total = 0;
+    byte[] buffer = new byte[8192];
+    try (InputStream in = page.getContents()) {
+      int n;
+      while (total < limit && (n = in.read(buffer)) > 0) {
+        total += n;
+      }
     }
+    return total;
   }
 
-  private static int maxCount(CharSequence text) {
-    int max = 0;
-    Matcher m = COUNT.matcher(text);
-    while (m.find()) {
-      String n = m.group(1) != null ? m.group(1) : m.group(2);
-      if (n.length() < 7) {
-        max = Math.max(max, Integer.parseInt(n));
+  private static String text(PDDocument document, int lastPage) throws IOException {
+    StringBuilder text = new StringBuilder();
+    PdfText reader = new PdfText(text, MAX_TEXT_CHARS);
+    int page = 0;
+    for (PDPage p : document.getPages()) {
+      if (++page > lastPage || reader.full()) {
+        break;
       }
+      reader.page(p);
     }
-    return max;
-  }
-
-  private static void extractText(String content, StringBuilder out) {
-    int bt = content.indexOf("BT");
-    while (bt >= 0) {
-      int et = content.indexOf("ET", bt + 2);
-      if (et < 0) {
-        return;
-      }
-      Matcher m = STRING_OPERAND.matcher(content.substring(bt, et));
-      while (m.find()) {
-        out.append(unescape(m.group(1)));
-      }
-      out.append('\n');
-      bt = content.indexOf("BT", et + 2);
-    }
-  }
-
-  private static String unescape(String s) {
-    StringBuilder out = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '\\' && i + 1 < s.length()) {
-        char n = s.charAt(++i);
-        switch (n) {
-          case 'n' -> out.append('\n');
-          case 'r' -> out.append('\r');
-          case 't' -> out.append('\t');
-          default -> out.append(n);
-        }
-      } else {
-        out.append(c);
-      }
-    }
-    return out.toString();
-  }
-
-  private static String inflate(byte[] data, int start, int end, int alreadyInflated) {
-    Inflater inflater = new Inflater();
-    try {
-      inflater.setInput(data, start, end - start);
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      byte[] buffer = new byte[8192];
-      while (!inflater.finished() && !inflater.needsInput()) {
-        int n = inflater.inflate(buffer);
-        if (n == 0 && inflater.needsDictionary()) {
-          return null;
-        }
-        out.write(buffer, 0, n);
-        if (out.size() + alreadyInflated > MAX_INFLATED) {
-          return null; // a decompression bomb gets no further
-        }
-      }
-      return out.toString(StandardCharsets.ISO_8859_1);
-    } catch (DataFormatException e) {
-      return null;
-    } finally {
-      inflater.end();
-    }
+    return text.toString();
   }
 }

@@ -2,6 +2,7 @@ package dev.tokentally.request;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,7 +13,9 @@ import java.util.regex.Pattern;
  * /anthropic}); those are stripped first.
  */
 public final class RequestPath {
-  private static final Pattern PREFIX = Pattern.compile("^(?:/v3/compat|/anthropic|/google)+");
+  /** Mount points gateways put before the vendor paths, stripped in any order and number. */
+  private static final List<String> PREFIXES = List.of("/v3/compat", "/anthropic", "/google");
+
   private static final Pattern GEMINI_MODEL_METHOD =
       Pattern.compile(
           "^/v1(?:beta|alpha)?/(?:models|tunedModels)/([^/:]+):(generateContent|streamGenerateContent|countTokens)$");
@@ -33,7 +36,7 @@ public final class RequestPath {
     if (query >= 0) {
       p = p.substring(0, query);
     }
-    p = PREFIX.matcher(p).replaceFirst("");
+    p = withoutPrefixes(p);
     if (p.length() > 1 && p.endsWith("/")) {
       p = p.substring(0, p.length() - 1);
     }
@@ -58,5 +61,22 @@ public final class RequestPath {
       return Optional.of(new Route(endpoint, model));
     }
     return Optional.empty();
+  }
+
+  // A loop, not a repeated regex group: java.util.regex recurses once per repetition, so a path of
+  // many prefixes would overflow the stack.
+  private static String withoutPrefixes(String path) {
+    int at = 0;
+    boolean stripped = true;
+    while (stripped) {
+      stripped = false;
+      for (String prefix : PREFIXES) {
+        if (path.startsWith(prefix, at)) {
+          at += prefix.length();
+          stripped = true;
+        }
+      }
+    }
+    return path.substring(at);
   }
 }

@@ -5,7 +5,7 @@ import dev.tokentally.deadletter.ErrorResponse;
 import dev.tokentally.enrich.CountedRequest;
 import dev.tokentally.enrich.CountedRequestSerde;
 import dev.tokentally.errors.ErrorCode;
-import dev.tokentally.errors.Rejection;
+import dev.tokentally.errors.Unexpected;
 import dev.tokentally.metrics.RequestMetrics;
 import dev.tokentally.request.SourcePosition;
 import java.util.List;
@@ -83,7 +83,8 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
 
   @Override
   public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception e) {
-    String failure = RecordIsolation.unwrap(e).getClass().getName();
+    Throwable cause = RecordIsolation.unwrap(e);
+    String failure = cause.getClass().getName();
     byte[] rawValue = context.sourceRawValue();
     boolean response = context.topic() != null && context.topic().equals(responsesTopic);
     boolean counted = !response && CountedRequestSerde.isCountedRequest(rawValue);
@@ -124,14 +125,7 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
         deadLetterTopic);
     byte[] value =
         ErrorResponse.build(
-            new Rejection(
-                ErrorCode.INTERNAL_ERROR,
-                "unexpected "
-                    + failure.substring(failure.lastIndexOf('.') + 1)
-                    + " in "
-                    + context.processorNodeId()
-                    + " while processing the record; it can be replayed from the payload",
-                Map.of("exception", failure, "processor", context.processorNodeId())),
+            Unexpected.rejection(cause, context.processorNodeId()),
             source,
             ErrorResponse.RequestContext.UNKNOWN,
             payload);

@@ -1,5 +1,6 @@
 package dev.tokentally.topology;
 
+import dev.tokentally.errors.Unexpected;
 import java.util.Set;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -34,18 +35,13 @@ public final class RecordIsolation implements ProcessorWrapper {
     }
   }
 
-  /** True for errors after which the JVM is in an unknown state, which must end the process. */
-  public static boolean isFatal(Throwable t) {
-    return t instanceof VirtualMachineError && !(t instanceof StackOverflowError);
-  }
-
   /** The throwable that describes a failure: the error inside a {@link RecordError}, else it. */
   public static Throwable unwrap(Throwable t) {
     return t instanceof RecordError ? t.getCause() : t;
   }
 
   private static RuntimeException isolate(Error e) {
-    if (isFatal(e)) {
+    if (Unexpected.isFatal(e)) {
       throw e;
     }
     return new RecordError(e);
