@@ -81,7 +81,7 @@ public final class Application implements AutoCloseable {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Wiring wiring = Wiring.of(config, registry);
       Properties props = wiring.streamsProperties(bootstrap);
-      TopicBootstrap.prepare(props, config);
+      wiring.prepareTopics(props);
       Topology topology = wiring.topology(props);
       KafkaStreams streams = new KafkaStreams(topology, props);
       StreamHealth health = new StreamHealth(onStreamFailure);

@@ -78,6 +78,14 @@ public final class Wiring {
     return props;
   }
 
+  /**
+   * Creates the topics that are missing and checks those that exist, as {@code main} does before it
+   * starts Streams; {@code streamsProperties} may gain settings it needs.
+   */
+  public void prepareTopics(Properties streamsProperties) {
+    TopicBootstrap.prepare(streamsProperties, config);
+  }
+
   /** The topology, built with the given {@link #streamsProperties} as {@code main} builds it. */
   public Topology topology(Properties streamsProperties) {
     return TokentallyTopology.build(

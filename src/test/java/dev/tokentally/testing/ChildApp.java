@@ -139,6 +139,11 @@ public final class ChildApp implements AutoCloseable {
     return waitFor();
   }
 
+  /** The exit code of a process that ends by itself (waits up to 30 s). */
+  public int awaitExit() {
+    return waitFor();
+  }
+
   /** Waits for the exit and for the last output lines, which arrive after it. */
   private int waitFor() {
     try {

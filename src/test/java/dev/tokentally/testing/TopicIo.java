@@ -33,17 +33,32 @@ public final class TopicIo {
             ProducerConfig.ACKS_CONFIG,
             "all",
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true),
+            true,
+            // Large enough for the largest request a test sends; the broker's topic limit decides.
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+            64 << 20),
         new ByteArraySerializer(),
         new ByteArraySerializer());
   }
 
   public static void send(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
     try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+      List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
       for (ProducerRecord<byte[], byte[]> record : records) {
-        producer.send(record);
+        sent.add(producer.send(record));
       }
       producer.flush();
+      // A record the producer could not send must fail the test, not vanish from it.
+      for (java.util.concurrent.Future<?> f : sent) {
+        try {
+          f.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw new AssertionError("a test record was not sent", e.getCause());
+        }
+      }
     }
   }
 
