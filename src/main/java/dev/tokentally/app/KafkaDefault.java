@@ -61,7 +61,13 @@ public enum KafkaDefault {
       "processing.exception.handler",
       null,
       "tokentally's dead-letter handler (fixed)",
-      "unexpected exceptions become `internal_error` dead letters");
+      "unexpected exceptions become `internal_error` dead letters"),
+  PROCESSOR_WRAPPER(
+      "processor.wrapper.class",
+      null,
+      "tokentally's `RecordIsolation` (fixed)",
+      "wraps every processor, so an error one record causes (a stack overflow) reaches that handler"
+          + " too");
 
   private final List<String> keys;
   private final String value;
