@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokentally.media.ImageSize;
 import dev.tokentally.media.MediaDuration;
 import dev.tokentally.media.PdfDocument;
+import dev.tokentally.testing.TestPdf;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -52,14 +54,10 @@ class MediaHeadersTest {
 
   @Test
   void countsPdfPagesAndExtractsText() {
-    String pdf =
-        "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-            + "2 0 obj << /Type /Pages /Kids [3 0 R 4 0 R 5 0 R] /Count 3 >> endobj\n"
-            + "3 0 obj << /Type /Page /Parent 2 0 R >> endobj\n"
-            + "4 0 obj << /Type /Page /Parent 2 0 R >> endobj\n"
-            + "5 0 obj << /Type /Page /Parent 2 0 R >> endobj\n"
-            + "6 0 obj << /Length 44 >> stream\nBT /F1 12 Tf (Hello \\(PDF\\) world) Tj ET\nendstream endobj\n%%EOF";
-    PdfDocument doc = PdfDocument.read(pdf.getBytes(StandardCharsets.ISO_8859_1)).orElseThrow();
+    // Three pages, the first showing a string with escaped parentheses; only page content counts.
+    byte[] pdf =
+        TestPdf.pages(List.of("BT /F1 12 Tf 72 712 Td (Hello \\(PDF\\) world) Tj ET", "", ""), false);
+    PdfDocument doc = PdfDocument.read(pdf).orElseThrow();
     assertThat(doc.pages()).isEqualTo(3);
     assertThat(doc.text()).contains("Hello (PDF) world");
     assertThat(PdfDocument.read("%PDF-1.4\n%%EOF".getBytes(StandardCharsets.ISO_8859_1))).isEmpty();
