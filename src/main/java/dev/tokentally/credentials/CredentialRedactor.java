@@ -3,6 +3,7 @@ package dev.tokentally.credentials;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -113,12 +114,21 @@ public final class CredentialRedactor {
       CONTAINER
     }
 
-    /** An open object or array and what its strings are. */
-    private record Frame(boolean array, boolean fieldArray, boolean container) {}
+    /** Flags of an open object or array: an array, an array that is a credential field's value. */
+    private static final byte ARRAY = 1;
+
+    private static final byte FIELD_ARRAY = 2;
 
     private final byte[] json;
     private final List<int[]> ranges = new ArrayList<>();
-    private final ArrayList<Frame> stack = new ArrayList<>();
+
+    /**
+     * One byte of flags per open object or array, innermost last: a record of 8 MiB of '[' opens
+     * eight million of them, which as objects in a list took a second and 200 MB.
+     */
+    private byte[] stack = new byte[64];
+
+    private int depth;
     private int containerDepth = -1;
     private Pending pending = Pending.NONE;
     private String lastKey = "";
@@ -134,26 +144,29 @@ public final class CredentialRedactor {
         switch (b) {
           case '"' -> i = string(i);
           case '{', '[' -> {
-            boolean container = containerDepth >= 0 || pending == Pending.CONTAINER;
-            stack.add(new Frame(b == '[', b == '[' && pending == Pending.FIELD, container));
+            if (depth == stack.length) {
+              stack = Arrays.copyOf(stack, depth * 2);
+            }
+            stack[depth++] =
+                b == '[' ? (byte) (ARRAY | (pending == Pending.FIELD ? FIELD_ARRAY : 0)) : 0;
             if (pending == Pending.CONTAINER && containerDepth < 0) {
-              containerDepth = stack.size();
+              containerDepth = depth;
             }
             pending = Pending.NONE;
             i++;
           }
           case '}', ']' -> {
-            if (!stack.isEmpty()) {
-              if (stack.size() == containerDepth) {
+            if (depth > 0) {
+              if (depth == containerDepth) {
                 containerDepth = -1;
               }
-              stack.remove(stack.size() - 1);
+              depth--;
             }
             pending = Pending.NONE;
             i++;
           }
           case ',' -> {
-            if (stack.isEmpty() || !stack.get(stack.size() - 1).array()) {
+            if (!inArray()) {
               pending = Pending.NONE;
             }
             i++;
@@ -190,16 +203,19 @@ public final class CredentialRedactor {
 
     /** True where the next value is a credential: after a credential key, or in a container. */
     private boolean secretHere() {
-      Frame top = stack.isEmpty() ? null : stack.get(stack.size() - 1);
       return pending == Pending.FIELD
-          || top != null && top.fieldArray()
-          || containerDepth >= 0 && !(top != null && !top.array() && isIdentifier(lastKey));
+          || depth > 0 && (stack[depth - 1] & FIELD_ARRAY) != 0
+          || containerDepth >= 0 && !(depth > 0 && !inArray() && isIdentifier(lastKey));
+    }
+
+    /** Whether the innermost open value is an array. */
+    private boolean inArray() {
+      return depth > 0 && (stack[depth - 1] & ARRAY) != 0;
     }
 
     /** A value ended: a field's pending state ends with it, an array's lasts to its end. */
     private void valueDone() {
-      Frame top = stack.isEmpty() ? null : stack.get(stack.size() - 1);
-      if (top == null || !top.array()) {
+      if (!inArray()) {
         pending = Pending.NONE;
       }
     }
