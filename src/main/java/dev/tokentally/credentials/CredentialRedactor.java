@@ -1,10 +1,7 @@
 package dev.tokentally.credentials;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -83,20 +80,35 @@ public final class CredentialRedactor {
     if (json == null) {
       return null;
     }
-    List<int[]> ranges = new Scanner(json).secretRanges();
-    if (ranges.isEmpty()) {
+    Scanner scanner = new Scanner(json);
+    scanner.scan();
+    int[] ranges = scanner.ranges;
+    int count = scanner.rangeInts;
+    if (count == 0) {
       return json;
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(json.length);
-    int at = 0;
-    for (int[] range : ranges) {
-      out.write(json, at, range[0] - at);
-      byte[] mask = range[2] == 1 ? QUOTED_MASK_BYTES : MASK_BYTES;
-      out.write(mask, 0, mask.length);
-      at = range[1];
+    long size = json.length;
+    for (int r = 0; r < count; r += 3) {
+      size += mask(ranges[r + 2]).length - (ranges[r + 1] - ranges[r]);
     }
-    out.write(json, at, json.length - at);
-    return out.toByteArray();
+    byte[] out = new byte[Math.toIntExact(size)];
+    int at = 0;
+    int to = 0;
+    for (int r = 0; r < count; r += 3) {
+      int keep = ranges[r] - at;
+      System.arraycopy(json, at, out, to, keep);
+      to += keep;
+      byte[] mask = mask(ranges[r + 2]);
+      System.arraycopy(mask, 0, out, to, mask.length);
+      to += mask.length;
+      at = ranges[r + 1];
+    }
+    System.arraycopy(json, at, out, to, json.length - at);
+    return out;
+  }
+
+  private static byte[] mask(int quoted) {
+    return quoted == 1 ? QUOTED_MASK_BYTES : MASK_BYTES;
   }
 
   private static String normalise(String name) {
@@ -120,7 +132,14 @@ public final class CredentialRedactor {
     private static final byte FIELD_ARRAY = 2;
 
     private final byte[] json;
-    private final List<int[]> ranges = new ArrayList<>();
+
+    /**
+     * What to blank, as (start, end, quoted) triples of ints: a list of arrays took 28 bytes per
+     * range more, a record of short credential strings has millions of them.
+     */
+    private int[] ranges = new int[48];
+
+    private int rangeInts;
 
     /**
      * One byte of flags per open object or array, innermost last: a record of 8 MiB of '[' opens
@@ -137,7 +156,8 @@ public final class CredentialRedactor {
       this.json = json;
     }
 
-    List<int[]> secretRanges() {
+    /** One pass over the bytes, filling {@link #ranges}. */
+    void scan() {
       int i = 0;
       while (i < json.length) {
         byte b = json[i];
@@ -175,7 +195,15 @@ public final class CredentialRedactor {
           default -> i = bareToken(i);
         }
       }
-      return ranges;
+    }
+
+    private void addRange(int start, int end, int quoted) {
+      if (rangeInts + 3 > ranges.length) {
+        ranges = Arrays.copyOf(ranges, ranges.length * 2);
+      }
+      ranges[rangeInts++] = start;
+      ranges[rangeInts++] = end;
+      ranges[rangeInts++] = quoted;
     }
 
     /** A number, literal or malformed unquoted run; blanked where a credential string would be. */
@@ -188,7 +216,7 @@ public final class CredentialRedactor {
       String token = new String(json, start, end - start, StandardCharsets.ISO_8859_1);
       boolean literal = token.equals("null") || token.equals("true") || token.equals("false");
       if (secretHere() && !literal) {
-        ranges.add(new int[] {start, end, 1});
+        addRange(start, end, 1);
       }
       valueDone();
       return end;
@@ -245,7 +273,7 @@ public final class CredentialRedactor {
         return after;
       }
       if (secretHere() && end <= json.length) {
-        ranges.add(new int[] {start + 1, end, 0});
+        addRange(start + 1, end, 0);
       } else if (QUERY_CARRIERS.contains(normalise(lastKey)) && pending == Pending.NONE) {
         queryCredentials(start + 1, Math.min(end, json.length));
       }
@@ -272,7 +300,7 @@ public final class CredentialRedactor {
         if (equals < next) {
           String name = normalise(new String(json, param, equals - param, StandardCharsets.UTF_8));
           if (isCredentialField(name) || CREDENTIAL_PARAMS.contains(name)) {
-            ranges.add(new int[] {equals + 1, next, 0});
+            addRange(equals + 1, next, 0);
           }
         }
         if (next < to && json[next] == '#') {
