@@ -27,6 +27,14 @@ import java.util.zip.GZIPInputStream;
 public final class SentencePieceTokenizer implements TextTokenizer {
   private static final char SPACE_MARK = '\u2581';
   private static final int CACHED_WORD_MAX_CHARS = 48;
+
+  /**
+   * Words this long are merged by {@link PairMerger} in arrays of their own size; the per-thread
+   * scratch and heap only ever grow to this size, so no thread keeps a buffer the size of the
+   * largest word it has seen.
+   */
+  static final int LONG_WORD_CHARS = 4096;
+
   private static final int WORD_CACHE_ENTRIES = 100_000;
 
   private final int[] bmpPieces;
@@ -219,7 +227,17 @@ public final class SentencePieceTokenizer implements TextTokenizer {
   }
 
   private int bpe(String text, int from, int to, Scratch s) {
-    int[] ids = s.ids(4 * (to - from) + 1);
+    boolean longWord = to - from >= LONG_WORD_CHARS;
+    int[] ids = longWord ? new int[maxSymbols(text, from, to)] : s.ids(4 * (to - from) + 1);
+    int n = symbols(text, from, to, ids);
+    if (n < 2) {
+      return n;
+    }
+    return longWord ? PairMerger.count(ids, n, mergePairs) : merge(ids, n, s);
+  }
+
+  /** Writes the word's initial symbols (pieces, byte fallbacks, unknowns); returns how many. */
+  private int symbols(String text, int from, int to, int[] ids) {
     int n = 0;
     boolean pendingUnknown = false;
     for (int j = from; j < to; ) {
@@ -249,7 +267,44 @@ public final class SentencePieceTokenizer implements TextTokenizer {
     if (pendingUnknown) {
       ids[n++] = unknownPiece;
     }
-    return n < 2 ? n : merge(ids, n, s);
+    return n;
+  }
+
+  /**
+   * Room for a word's initial symbols: one per ASCII char, at most three (its UTF-8 bytes) per
+   * other char, plus the slack {@link #symbols} wants for a byte fallback.
+   */
+  private static int maxSymbols(String text, int from, int to) {
+    int n = 4;
+    for (int j = from; j < to; j++) {
+      n += text.charAt(j) < 0x80 ? 1 : 3;
+    }
+    return n;
+  }
+
+  /** The merges as {@link PairMerger} asks for them: by rank, which is also the priority. */
+  private final PairMerger.Pairs mergePairs =
+      new PairMerger.Pairs() {
+        @Override
+        public int priority(int left, int right) {
+          int rank = merges.rank(left, right);
+          return rank == MergeTable.NONE ? PairMerger.NONE : rank;
+        }
+
+        @Override
+        public int result(int rank) {
+          return merges.result(rank);
+        }
+      };
+
+  /** The count of one word (no added tokens, no split), by the long-word path or the heap. */
+  int countWordForTest(String word, boolean longPath) {
+    int[] ids = new int[maxSymbols(word, 0, word.length())];
+    int n = symbols(word, 0, word.length(), ids);
+    if (n < 2) {
+      return n;
+    }
+    return longPath ? PairMerger.count(ids, n, mergePairs) : merge(ids, n, scratch.get());
   }
 
   private int piece(int cp) {

@@ -1,9 +1,7 @@
 package dev.tokentally.credentials;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 
@@ -82,20 +80,35 @@ public final class CredentialRedactor {
     if (json == null) {
       return null;
     }
-    List<int[]> ranges = new Scanner(json).secretRanges();
-    if (ranges.isEmpty()) {
+    Scanner scanner = new Scanner(json);
+    scanner.scan();
+    int[] ranges = scanner.ranges;
+    int count = scanner.rangeInts;
+    if (count == 0) {
       return json;
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(json.length);
-    int at = 0;
-    for (int[] range : ranges) {
-      out.write(json, at, range[0] - at);
-      byte[] mask = range[2] == 1 ? QUOTED_MASK_BYTES : MASK_BYTES;
-      out.write(mask, 0, mask.length);
-      at = range[1];
+    long size = json.length;
+    for (int r = 0; r < count; r += 3) {
+      size += mask(ranges[r + 2]).length - (ranges[r + 1] - ranges[r]);
     }
-    out.write(json, at, json.length - at);
-    return out.toByteArray();
+    byte[] out = new byte[Math.toIntExact(size)];
+    int at = 0;
+    int to = 0;
+    for (int r = 0; r < count; r += 3) {
+      int keep = ranges[r] - at;
+      System.arraycopy(json, at, out, to, keep);
+      to += keep;
+      byte[] mask = mask(ranges[r + 2]);
+      System.arraycopy(mask, 0, out, to, mask.length);
+      to += mask.length;
+      at = ranges[r + 1];
+    }
+    System.arraycopy(json, at, out, to, json.length - at);
+    return out;
+  }
+
+  private static byte[] mask(int quoted) {
+    return quoted == 1 ? QUOTED_MASK_BYTES : MASK_BYTES;
   }
 
   private static String normalise(String name) {
@@ -113,12 +126,28 @@ public final class CredentialRedactor {
       CONTAINER
     }
 
-    /** An open object or array and what its strings are. */
-    private record Frame(boolean array, boolean fieldArray, boolean container) {}
+    /** Flags of an open object or array: an array, an array that is a credential field's value. */
+    private static final byte ARRAY = 1;
+
+    private static final byte FIELD_ARRAY = 2;
 
     private final byte[] json;
-    private final List<int[]> ranges = new ArrayList<>();
-    private final ArrayList<Frame> stack = new ArrayList<>();
+
+    /**
+     * What to blank, as (start, end, quoted) triples of ints: a list of arrays took 28 bytes per
+     * range more, a record of short credential strings has millions of them.
+     */
+    private int[] ranges = new int[48];
+
+    private int rangeInts;
+
+    /**
+     * One byte of flags per open object or array, innermost last: a record of 8 MiB of '[' opens
+     * eight million of them, which as objects in a list took a second and 200 MB.
+     */
+    private byte[] stack = new byte[64];
+
+    private int depth;
     private int containerDepth = -1;
     private Pending pending = Pending.NONE;
     private String lastKey = "";
@@ -127,33 +156,37 @@ public final class CredentialRedactor {
       this.json = json;
     }
 
-    List<int[]> secretRanges() {
+    /** One pass over the bytes, filling {@link #ranges}. */
+    void scan() {
       int i = 0;
       while (i < json.length) {
         byte b = json[i];
         switch (b) {
           case '"' -> i = string(i);
           case '{', '[' -> {
-            boolean container = containerDepth >= 0 || pending == Pending.CONTAINER;
-            stack.add(new Frame(b == '[', b == '[' && pending == Pending.FIELD, container));
+            if (depth == stack.length) {
+              stack = Arrays.copyOf(stack, depth * 2);
+            }
+            stack[depth++] =
+                b == '[' ? (byte) (ARRAY | (pending == Pending.FIELD ? FIELD_ARRAY : 0)) : 0;
             if (pending == Pending.CONTAINER && containerDepth < 0) {
-              containerDepth = stack.size();
+              containerDepth = depth;
             }
             pending = Pending.NONE;
             i++;
           }
           case '}', ']' -> {
-            if (!stack.isEmpty()) {
-              if (stack.size() == containerDepth) {
+            if (depth > 0) {
+              if (depth == containerDepth) {
                 containerDepth = -1;
               }
-              stack.remove(stack.size() - 1);
+              depth--;
             }
             pending = Pending.NONE;
             i++;
           }
           case ',' -> {
-            if (stack.isEmpty() || !stack.get(stack.size() - 1).array()) {
+            if (!inArray()) {
               pending = Pending.NONE;
             }
             i++;
@@ -162,7 +195,15 @@ public final class CredentialRedactor {
           default -> i = bareToken(i);
         }
       }
-      return ranges;
+    }
+
+    private void addRange(int start, int end, int quoted) {
+      if (rangeInts + 3 > ranges.length) {
+        ranges = Arrays.copyOf(ranges, ranges.length * 2);
+      }
+      ranges[rangeInts++] = start;
+      ranges[rangeInts++] = end;
+      ranges[rangeInts++] = quoted;
     }
 
     /** A number, literal or malformed unquoted run; blanked where a credential string would be. */
@@ -175,7 +216,7 @@ public final class CredentialRedactor {
       String token = new String(json, start, end - start, StandardCharsets.ISO_8859_1);
       boolean literal = token.equals("null") || token.equals("true") || token.equals("false");
       if (secretHere() && !literal) {
-        ranges.add(new int[] {start, end, 1});
+        addRange(start, end, 1);
       }
       valueDone();
       return end;
@@ -190,16 +231,19 @@ public final class CredentialRedactor {
 
     /** True where the next value is a credential: after a credential key, or in a container. */
     private boolean secretHere() {
-      Frame top = stack.isEmpty() ? null : stack.get(stack.size() - 1);
       return pending == Pending.FIELD
-          || top != null && top.fieldArray()
-          || containerDepth >= 0 && !(top != null && !top.array() && isIdentifier(lastKey));
+          || depth > 0 && (stack[depth - 1] & FIELD_ARRAY) != 0
+          || containerDepth >= 0 && !(depth > 0 && !inArray() && isIdentifier(lastKey));
+    }
+
+    /** Whether the innermost open value is an array. */
+    private boolean inArray() {
+      return depth > 0 && (stack[depth - 1] & ARRAY) != 0;
     }
 
     /** A value ended: a field's pending state ends with it, an array's lasts to its end. */
     private void valueDone() {
-      Frame top = stack.isEmpty() ? null : stack.get(stack.size() - 1);
-      if (top == null || !top.array()) {
+      if (!inArray()) {
         pending = Pending.NONE;
       }
     }
@@ -229,7 +273,7 @@ public final class CredentialRedactor {
         return after;
       }
       if (secretHere() && end <= json.length) {
-        ranges.add(new int[] {start + 1, end, 0});
+        addRange(start + 1, end, 0);
       } else if (QUERY_CARRIERS.contains(normalise(lastKey)) && pending == Pending.NONE) {
         queryCredentials(start + 1, Math.min(end, json.length));
       }
@@ -256,7 +300,7 @@ public final class CredentialRedactor {
         if (equals < next) {
           String name = normalise(new String(json, param, equals - param, StandardCharsets.UTF_8));
           if (isCredentialField(name) || CREDENTIAL_PARAMS.contains(name)) {
-            ranges.add(new int[] {equals + 1, next, 0});
+            addRange(equals + 1, next, 0);
           }
         }
         if (next < to && json[next] == '#') {

@@ -30,17 +30,20 @@ public final class MediaDuration {
   }
 
   private static Optional<Double> wav(byte[] b) {
-    int i = 12;
+    long i = 12;
     long byteRate = 0;
+    // Chunk sizes are unsigned 32-bit: in long arithmetic every chunk moves forward. Cast to int,
+    // a size of 0xFFFFFFF8 moved by zero bytes and read the same chunk forever.
     while (i + 8 <= b.length) {
-      long size = u32le(b, i + 4);
-      if (ascii(b, i, "fmt ")) {
-        byteRate = u32le(b, i + 16);
-      } else if (ascii(b, i, "data") && byteRate > 0) {
+      int at = (int) i;
+      long size = u32le(b, at + 4);
+      if (ascii(b, at, "fmt ")) {
+        byteRate = u32le(b, at + 16);
+      } else if (ascii(b, at, "data") && byteRate > 0) {
         long data = Math.min(size, b.length - i - 8L);
         return Optional.of((double) data / byteRate);
       }
-      i += 8 + (int) size + (int) (size & 1);
+      i += 8 + size + (size & 1);
     }
     return Optional.empty();
   }

@@ -34,9 +34,13 @@ public final class ModelRegistry {
   private final Map<String, ModelSpec> byName;
   private final Map<String, ModelSpec> fallbacks;
 
+  /** The longest registered name: no longer prefix of a requested name can be one. */
+  private final int longestName;
+
   private ModelRegistry(Map<String, ModelSpec> byName, Map<String, ModelSpec> fallbacks) {
     this.byName = byName;
     this.fallbacks = fallbacks;
+    this.longestName = byName.keySet().stream().mapToInt(String::length).max().orElse(0);
   }
 
   /** The shipped registry, no user file, no fallbacks. */
@@ -112,7 +116,11 @@ public final class ModelRegistry {
     if (spec != null) {
       return Optional.of(spec);
     }
-    for (int dash = name.lastIndexOf('-'); dash > 0; dash = name.lastIndexOf('-', dash - 1)) {
+    // Only prefixes as short as a registered name: a model name of a million dashes would
+    // otherwise copy and hash a million prefixes of itself (quadratic in the record).
+    for (int dash = name.lastIndexOf('-', longestName);
+        dash > 0;
+        dash = name.lastIndexOf('-', dash - 1)) {
       ModelSpec base = byName.get(name.substring(0, dash));
       if (base != null) {
         return Optional.of(base.asVariant(requested));

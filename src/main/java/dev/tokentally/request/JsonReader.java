@@ -75,6 +75,7 @@ final class JsonReader {
       return source.read();
     } catch (StreamConstraintsException e) {
       details.put("max_nesting_depth", RequestParser.MAX_NESTING_DEPTH);
+      details.put("max_json_tokens", RequestParser.MAX_JSON_TOKENS);
       throw invalidJson(what + " exceeds a JSON limit: " + e.getOriginalMessage(), details);
     } catch (JsonProcessingException e) {
       details.putAll(location(e.getLocation()));

@@ -17,6 +17,15 @@ public final class RequestParser {
   /** Deep enough for real tool schemas; shallow enough that hostile nesting fails fast. */
   public static final int MAX_NESTING_DEPTH = 128;
 
+  /**
+   * JSON tokens (each brace, bracket, name and value) in one document. A parsed tree takes up to
+   * about 50 bytes per token whatever the values: a record of 8 MiB of {@code [[],[],...]} made 420
+   * MB of nodes and ran a 512 MiB heap out of memory, a 32 MiB HTTP body would take 1.6 GB. A
+   * million tokens is at most about 100 MB; counted, they are well over half a million model
+   * tokens, more than most context windows hold.
+   */
+  public static final long MAX_JSON_TOKENS = 1_000_000;
+
   private final JsonReader json = new JsonReader();
 
   /**

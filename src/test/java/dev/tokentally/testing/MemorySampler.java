@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Samples a running tokentally's memory every 500 ms: heap used and live heap after GC from its own
- * {@code /metrics}, and the process's RSS from {@code /proc}. Keeps the maxima and the live heap of
- * the first and last quarter of the run, to tell flat from growing.
+ * Samples a running tokentally's memory every 500 ms (or as often as asked): heap used and live
+ * heap after GC from its own {@code /metrics}, and the process's RSS from {@code /proc}. Keeps the
+ * maxima and the live heap of the first and last quarter of the run, to tell flat from growing.
  */
 public final class MemorySampler implements AutoCloseable {
   private final Thread thread;
@@ -23,13 +23,18 @@ public final class MemorySampler implements AutoCloseable {
   private long lateLive;
 
   public MemorySampler(String baseUrl, long pid) {
+    this(baseUrl, pid, 500);
+  }
+
+  /** Samples every {@code periodMillis}, starting at once. */
+  public MemorySampler(String baseUrl, long pid, long periodMillis) {
     thread =
         new Thread(
             () -> {
               while (running) {
                 try {
                   sample(baseUrl, pid);
-                  Thread.sleep(500);
+                  Thread.sleep(periodMillis);
                 } catch (InterruptedException e) {
                   return;
                 } catch (Exception e) {
