@@ -56,7 +56,8 @@ class MediaHeadersTest {
   void countsPdfPagesAndExtractsText() {
     // Three pages, the first showing a string with escaped parentheses; only page content counts.
     byte[] pdf =
-        TestPdf.pages(List.of("BT /F1 12 Tf 72 712 Td (Hello \\(PDF\\) world) Tj ET", "", ""), false);
+        TestPdf.pages(
+            List.of("BT /F1 12 Tf 72 712 Td (Hello \\(PDF\\) world) Tj ET", "", ""), false);
     PdfDocument doc = PdfDocument.read(pdf).orElseThrow();
     assertThat(doc.pages()).isEqualTo(3);
     assertThat(doc.text()).contains("Hello (PDF) world");

@@ -65,10 +65,6 @@ import org.junit.jupiter.api.io.TempDir;
  * leaves more than 64 MiB reachable after it returns (a per-thread buffer grown to the largest
  * input, which a second stream or HTTP thread would double). A case that does not finish in two
  * minutes fails and the child is restarted for the rest.
- *
- * <p>Cases whose {@code known} note is set fail today for a reason the lead is fixing elsewhere
- * (PdfDocument's regexes, RequestPath's repeated-prefix regex); they are kept running as they are,
- * so they pass as soon as the fix lands.
  */
 class LinearWorkTest {
   static final int TEN_MIB = 10 << 20;
@@ -79,13 +75,6 @@ class LinearWorkTest {
   static final long MAX_RETAINED = 64L << 20;
   static final long CASE_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(120);
   static final String HEAP = "512m";
-
-  private static final String PDFDOC =
-      "PdfDocument reads string operands with a recursive regex and scans with lazy [^>]*?;"
-          + " lead replaces it with PDFBox";
-  private static final String PATH_PREFIX =
-      "RequestPath.PREFIX ^(?:/v3/compat|/anthropic|/google)+ recurses once per repetition;"
-          + " lead fixes";
 
   @TempDir Path tmp;
 
@@ -681,7 +670,7 @@ class LinearWorkTest {
       onRecord(
           cases,
           "captured-path-of-google-prefixes",
-          PATH_PREFIX,
+          null,
           size ->
               fill(
                   size,
@@ -840,7 +829,7 @@ class LinearWorkTest {
       onRecord(
           cases,
           "anthropic-pdf-of-one-literal-string",
-          PDFDOC,
+          null,
           size -> {
             byte[] pdf = pdfOfContent("BT (", "a", ") Tj ET", base64Room(size, 400), false);
             return json(
@@ -886,7 +875,7 @@ class LinearWorkTest {
           cases,
           "gemini-pdf-of-one-hex-string",
           "application/pdf",
-          PDFDOC,
+          null,
           n -> pdfOfContent("BT <", "41", "> Tj ET", n, false));
     }
 
@@ -1056,14 +1045,14 @@ class LinearWorkTest {
           cases,
           r,
           "path-of-google-prefixes",
-          PATH_PREFIX,
+          null,
           route,
           n -> fill(n, "", "/google", "/v1/messages"));
       direct(
           cases,
           r,
           "path-of-compat-prefixes",
-          PATH_PREFIX,
+          null,
           route,
           n -> fill(n, "", "/v3/compat", "/v1/messages"));
       direct(
@@ -1223,56 +1212,56 @@ class LinearWorkTest {
           cases,
           r,
           "pdf-of-one-literal-string",
-          PDFDOC,
+          null,
           read,
           n -> pdfOfContent("BT (", "a", ") Tj ET", n, false));
       direct(
           cases,
           r,
           "pdf-of-one-flate-literal-string",
-          PDFDOC,
+          null,
           read,
           n -> pdfOfContent("BT (", "a", ") Tj ET", n, true));
       direct(
           cases,
           r,
           "pdf-of-one-literal-of-escapes",
-          PDFDOC,
+          null,
           read,
           n -> pdfOfContent("BT (", "\\\\", ") Tj ET", n, false));
       direct(
           cases,
           r,
           "pdf-of-one-hex-string",
-          PDFDOC,
+          null,
           read,
           n -> pdfOfContent("BT <", "41", "> Tj ET", n, false));
       direct(
           cases,
           r,
           "pdf-of-open-parentheses",
-          PDFDOC,
+          null,
           read,
           n -> pdfOfContent("BT ", "(", " ET", n, false));
       direct(
           cases,
           r,
           "pdf-of-page-trees-without-close",
-          PDFDOC,
+          null,
           read,
           n -> (fill(n, "%PDF-1.4\n", "/Type /Pages ", "")));
       direct(
           cases,
           r,
           "pdf-of-streams-without-dictionary",
-          PDFDOC,
+          null,
           read,
           n -> (fill(n, "%PDF-1.4\n", "stream\nendstream\n", "")));
       direct(
           cases,
           r,
           "pdf-page-count-of-digits",
-          PDFDOC,
+          null,
           read,
           n -> (fill(n, "%PDF-1.4\n<< /Type /Pages /Count ", "7", " >>")));
     }
