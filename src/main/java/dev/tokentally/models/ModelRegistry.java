@@ -50,12 +50,27 @@ public final class ModelRegistry {
    *     whose rules count unknown models of that vendor, labelled as estimates
    */
   public static ModelRegistry load(Path userFile, Map<String, String> fallbackModels) {
+    try {
+      return parse(userFile == null ? null : Files.readAllBytes(userFile), fallbackModels);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the model registry: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The shipped registry with a user file's content merged over it, as {@link #load} reads it.
+   *
+   * @param userFile the user file's bytes, or null for none
+   * @throws UncheckedIOException when a file is not JSON of the registry's layout
+   * @throws IllegalArgumentException when an entry lacks a field or names what is not there
+   */
+  public static ModelRegistry parse(byte[] userFile, Map<String, String> fallbackModels) {
     Map<String, RegistryFile.Family> families = new LinkedHashMap<>();
     Map<String, RegistryFile.Model> models = new LinkedHashMap<>();
     try (InputStream in = ModelRegistry.class.getResourceAsStream(RESOURCE)) {
       collect(RegistryFile.read(in), families, models);
       if (userFile != null) {
-        collect(RegistryFile.read(Files.readAllBytes(userFile)), families, models);
+        collect(RegistryFile.read(userFile), families, models);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the model registry: " + e.getMessage(), e);
