@@ -40,7 +40,12 @@ public final class MediaDuration {
         long data = Math.min(size, b.length - i - 8L);
         return Optional.of((double) data / byteRate);
       }
-      i += 8 + (int) size + (int) (size & 1);
+      // Chunk sizes are unsigned 32-bit: as an int, a large one would step back or stand still.
+      long next = i + 8L + size + (size & 1);
+      if (next > b.length) {
+        break;
+      }
+      i = (int) next;
     }
     return Optional.empty();
   }
