@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -248,7 +249,7 @@ public final class ModelRegistry {
     }
     required(p.inputUsdPerMtok(), "prices[].input_usd_per_mtok", where);
     return new ModelSpec.Price(
-        LocalDate.parse(required(p.from(), "prices[].from", where)),
+        date(required(p.from(), "prices[].from", where), "prices[].from", where),
         p.rates(),
         lc == null ? null : lc.aboveInputTokens(),
         lc == null ? null : lc.rates(),
@@ -298,6 +299,15 @@ public final class ModelRegistry {
         prices,
         false,
         null);
+  }
+
+  private static LocalDate date(String text, String field, String where) {
+    try {
+      return LocalDate.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "model registry: " + where + ": " + field + " is not a date (YYYY-MM-DD): " + text);
+    }
   }
 
   private static <T> T required(T value, String field, String where) {
