@@ -10,6 +10,8 @@ import dev.tokentally.enrich.Assessment;
 import dev.tokentally.enrich.CountedRequest;
 import dev.tokentally.enrich.InboundRecord;
 import dev.tokentally.enrich.RequestAssessor;
+import dev.tokentally.limits.Budget;
+import dev.tokentally.limits.Spend;
 import dev.tokentally.request.SourcePosition;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -152,6 +154,11 @@ class RequestFuzzTest {
       assertThat(request.uncorrectedTokens()).isNotNegative();
       assertThat(request.enriched()).isNotEmpty();
       assertThat(request.payload()).isNotNull();
+      // What the request takes from budgets until it settles: never less than its input.
+      Spend reserved = request.reservation();
+      assertThat(reserved.outputTokens()).isNotNegative();
+      assertThat(reserved.in(Budget.Measure.INPUT_OUTPUT))
+          .isGreaterThanOrEqualTo(request.inputTokens());
     } else {
       Assessment.Rejected rejected = (Assessment.Rejected) assessment;
       assertThat(rejected.code()).isNotNull();
