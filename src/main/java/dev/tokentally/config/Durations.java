@@ -11,7 +11,21 @@ import java.util.Locale;
 public final class Durations {
   private Durations() {}
 
+  /**
+   * @throws ConfigException when the text is not a duration, or one too long to be counted in
+   *     milliseconds, which is how Kafka and every window take it
+   */
   public static Duration parse(String text) {
+    Duration d = read(text);
+    try {
+      d.toMillis();
+    } catch (ArithmeticException e) {
+      throw new ConfigException("duration out of range: \"" + text + "\"", e);
+    }
+    return d;
+  }
+
+  private static Duration read(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     if (t.startsWith("pt") || t.startsWith("p")) {
       try {
@@ -27,15 +41,20 @@ public final class Durations {
     if (split == 0 || split == t.length()) {
       throw new ConfigException("not a duration: \"" + text + "\" (use e.g. 30s, 1m, 1h, 1d)");
     }
-    long n = Long.parseLong(t.substring(0, split));
-    return switch (t.substring(split)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m", "min" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      case "d" -> Duration.ofDays(n);
-      default -> throw new ConfigException("unknown unit in duration \"" + text + "\"");
-    };
+    String unit = t.substring(split);
+    try {
+      long n = Long.parseLong(t.substring(0, split));
+      return switch (unit) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m", "min" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        case "d" -> Duration.ofDays(n);
+        default -> throw new ConfigException("unknown unit in duration \"" + text + "\"");
+      };
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new ConfigException("duration out of range: \"" + text + "\"", e);
+    }
   }
 
   /** The short form used in store names and usage records: {@code 1m}, {@code 1h}, {@code 90s}. */

@@ -1,5 +1,6 @@
 package dev.tokentally.counting;
 
+import dev.tokentally.errors.RejectedException;
 import dev.tokentally.models.Coefficients;
 import dev.tokentally.models.ContentKind;
 import dev.tokentally.models.CountMethod;
@@ -110,7 +111,7 @@ final class Tally {
   }
 
   void fixed(Part part, long tokens) {
-    fixed[part.ordinal()] += tokens;
+    fixed[part.ordinal()] = saturatedSum(fixed[part.ordinal()], tokens);
   }
 
   /** Records that the request holds content of {@code seen}; the richest kind seen wins. */
@@ -166,7 +167,7 @@ final class Tally {
       textTokens = 0;
     }
     Map<String, Integer> breakdown = breakdown(coefficients, 1);
-    int total = breakdown.values().stream().mapToInt(Integer::intValue).sum();
+    int total = total(breakdown);
     long fixedTotal = 0;
     for (long f : fixed) {
       fixedTotal += f;
@@ -175,7 +176,7 @@ final class Tally {
     if (correction != null && method == CountMethod.CALIBRATED && textTokens > 0) {
       Map<String, Integer> corrected = breakdown(coefficients, correction.factor());
       return new TokenCount(
-          corrected.values().stream().mapToInt(Integer::intValue).sum(),
+          total(corrected),
           CountMethod.CALIBRATED_LIVE,
           kind,
           correction.errorPct(),
@@ -201,12 +202,38 @@ final class Tally {
           scaled += quantity * coefficients.of(term) * (term.isText() ? textFactor : 1);
         }
       }
-      long tokens = Math.max(0, Math.round(scaled)) + fixed[part.ordinal()];
+      long tokens = saturatedSum(Math.max(0, Math.round(scaled)), fixed[part.ordinal()]);
       if (tokens != 0 || part == Part.MESSAGES) {
-        breakdown.put(part.key(), Math.toIntExact(tokens));
+        breakdown.put(part.key(), fitting(tokens));
       }
     }
     return breakdown;
+  }
+
+  private static int total(Map<String, Integer> breakdown) {
+    return fitting(breakdown.values().stream().mapToLong(Integer::longValue).sum());
+  }
+
+  /**
+   * A count is an int: one past that is past every model's context window, and can only come from
+   * media headers claiming durations their data cannot hold. Refused rather than wrapped around.
+   */
+  private static int fitting(long tokens) {
+    if (tokens > Integer.MAX_VALUE) {
+      throw RejectedException.invalidAt(
+          "$",
+          "the request counts to more than "
+              + Integer.MAX_VALUE
+              + " tokens, more than any model takes; an audio or video header may claim a"
+              + " duration its data does not hold");
+    }
+    return (int) tokens;
+  }
+
+  /** Token sums saturate instead of overflowing, so {@link #fitting} sees them too large. */
+  private static long saturatedSum(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 
   /**

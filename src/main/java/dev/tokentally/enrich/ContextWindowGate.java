@@ -29,7 +29,9 @@ final class ContextWindowGate implements Gate {
     Long maxOut = counted.request().maxOutputTokens();
     long extra = headroom(counted.count());
     boolean inputAlone = tokens + extra > window;
-    if (!inputAlone && (maxOut == null || tokens + extra + maxOut <= window)) {
+    // Compared as what is left of the window: tokens + max_tokens overflows for a max_tokens near
+    // Long.MAX_VALUE, which then passed.
+    if (!inputAlone && (maxOut == null || maxOut <= window - tokens - extra)) {
       return Optional.empty();
     }
     Map<String, Object> details = new LinkedHashMap<>();

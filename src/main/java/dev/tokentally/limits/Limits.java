@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokentally.config.ConfigException;
 import dev.tokentally.config.Durations;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,11 +88,26 @@ public record Limits(
     if (file == null) {
       return new Limits(defaultCap, Map.of(), Map.of(), List.of(), contextHeadroom);
     }
-    JsonNode root;
+    byte[] json;
     try {
-      root = new ObjectMapper().readTree(file.toFile());
+      json = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new ConfigException("cannot read limits file " + file + ": " + e.getMessage(), e);
+    }
+    return parse(json, defaultCap, contextHeadroom);
+  }
+
+  /**
+   * The limits file's content, as {@link #load} reads it.
+   *
+   * @throws ConfigException when it is not JSON or breaks the format
+   */
+  public static Limits parse(byte[] json, Long defaultCap, boolean contextHeadroom) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(json);
+    } catch (IOException e) {
+      throw new ConfigException("limits file is not valid JSON: " + e.getMessage(), e);
     }
     JsonNode caps = root.path("request_max_tokens");
     Long fileDefault =

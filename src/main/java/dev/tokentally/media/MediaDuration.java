@@ -71,7 +71,12 @@ public final class MediaDuration {
         long timescale = version == 1 ? u32be(b, i + 24) : u32be(b, i + 16);
         long duration =
             version == 1 ? (u32be(b, i + 28) << 32) | u32be(b, i + 32) : u32be(b, i + 20);
-        return timescale > 0 ? Optional.of((double) duration / timescale) : Optional.empty();
+        // All ones is "unknown" (ISO/IEC 14496-12); a 64-bit duration past Long.MAX_VALUE, which
+        // would read as negative, is no real file's either.
+        boolean known = version == 1 ? duration >= 0 : duration != 0xFFFFFFFFL;
+        return timescale > 0 && known
+            ? Optional.of((double) duration / timescale)
+            : Optional.empty();
       }
     }
     return Optional.empty();

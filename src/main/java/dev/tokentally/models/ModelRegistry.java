@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -54,12 +55,27 @@ public final class ModelRegistry {
    *     whose rules count unknown models of that vendor, labelled as estimates
    */
   public static ModelRegistry load(Path userFile, Map<String, String> fallbackModels) {
+    try {
+      return parse(userFile == null ? null : Files.readAllBytes(userFile), fallbackModels);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the model registry: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The shipped registry with a user file's content merged over it, as {@link #load} reads it.
+   *
+   * @param userFile the user file's bytes, or null for none
+   * @throws UncheckedIOException when a file is not JSON of the registry's layout
+   * @throws IllegalArgumentException when an entry lacks a field or names what is not there
+   */
+  public static ModelRegistry parse(byte[] userFile, Map<String, String> fallbackModels) {
     Map<String, RegistryFile.Family> families = new LinkedHashMap<>();
     Map<String, RegistryFile.Model> models = new LinkedHashMap<>();
     try (InputStream in = ModelRegistry.class.getResourceAsStream(RESOURCE)) {
       collect(RegistryFile.read(in), families, models);
       if (userFile != null) {
-        collect(RegistryFile.read(Files.readAllBytes(userFile)), families, models);
+        collect(RegistryFile.read(userFile), families, models);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the model registry: " + e.getMessage(), e);
@@ -241,7 +257,7 @@ public final class ModelRegistry {
     }
     required(p.inputUsdPerMtok(), "prices[].input_usd_per_mtok", where);
     return new ModelSpec.Price(
-        LocalDate.parse(required(p.from(), "prices[].from", where)),
+        date(required(p.from(), "prices[].from", where), "prices[].from", where),
         p.rates(),
         lc == null ? null : lc.aboveInputTokens(),
         lc == null ? null : lc.rates(),
@@ -291,6 +307,15 @@ public final class ModelRegistry {
         prices,
         false,
         null);
+  }
+
+  private static LocalDate date(String text, String field, String where) {
+    try {
+      return LocalDate.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "model registry: " + where + ": " + field + " is not a date (YYYY-MM-DD): " + text);
+    }
   }
 
   private static <T> T required(T value, String field, String where) {

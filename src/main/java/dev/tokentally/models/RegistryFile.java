@@ -1,6 +1,8 @@
 package dev.tokentally.models;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -29,6 +31,9 @@ record RegistryFile(Map<String, Family> families, List<Model> models) {
       JsonMapper.builder()
           .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          // A null inside a list or map ("aliases": [null]) is a mistake to name, like a typo; it
+          // would otherwise fail later, far from the file, as a NullPointerException.
+          .defaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL))
           .addHandler(new CommentsIgnored())
           .build();
 

@@ -84,8 +84,9 @@ public final class BodyShapes {
       }
     }
     JsonNode maxTokens = body.get("max_tokens");
-    if (maxTokens != null && !maxTokens.isNull() && !maxTokens.canConvertToLong()) {
-      throw RejectedException.invalidAt(at + ".max_tokens", "\"max_tokens\" must be an integer");
+    if (maxTokens != null && !maxTokens.isNull() && !isCount(maxTokens)) {
+      throw RejectedException.invalidAt(
+          at + ".max_tokens", "\"max_tokens\" must be a non-negative integer");
     }
     return new LlmRequest(endpoint, model.asText(), body, body, "$", http, longOrNull(maxTokens));
   }
@@ -115,9 +116,9 @@ public final class BodyShapes {
     }
     JsonNode config = field(content, "generationConfig", "generation_config");
     JsonNode maxOutput = field(config, "maxOutputTokens", "max_output_tokens");
-    if (maxOutput != null && !maxOutput.isNull() && !maxOutput.canConvertToLong()) {
+    if (maxOutput != null && !maxOutput.isNull() && !isCount(maxOutput)) {
       throw RejectedException.invalidAt(
-          prefix + ".generationConfig.maxOutputTokens", "must be an integer");
+          prefix + ".generationConfig.maxOutputTokens", "must be a non-negative integer");
     }
     String named = outsideModel != null ? outsideModel : model == null ? null : model.asText(null);
     return new LlmRequest(
@@ -135,6 +136,14 @@ public final class BodyShapes {
       return null;
     }
     return node.has(camel) ? node.get(camel) : node.get(snake);
+  }
+
+  /**
+   * An output limit a budget can reserve: a negative one would give budget back at gating, to be
+   * taken again only when the request settles.
+   */
+  private static boolean isCount(JsonNode node) {
+    return node.canConvertToLong() && node.asLong() >= 0;
   }
 
   private static Long longOrNull(JsonNode node) {
