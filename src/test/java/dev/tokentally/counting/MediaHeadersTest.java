@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokentally.media.ImageSize;
 import dev.tokentally.media.MediaDuration;
 import dev.tokentally.media.PdfDocument;
-import dev.tokentally.testing.TestPdf;
+import dev.tokentally.testing.MinimalPdf;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -56,8 +56,7 @@ class MediaHeadersTest {
   void countsPdfPagesAndExtractsText() {
     // Three pages, the first showing a string with escaped parentheses; only page content counts.
     byte[] pdf =
-        TestPdf.pages(
-            List.of("BT /F1 12 Tf 72 712 Td (Hello \\(PDF\\) world) Tj ET", "", ""), false);
+        MinimalPdf.pages(List.of(List.of("Hello (PDF) world"), List.of(), List.of()), false);
     PdfDocument doc = PdfDocument.read(pdf).orElseThrow();
     assertThat(doc.pages()).isEqualTo(3);
     assertThat(doc.text()).contains("Hello (PDF) world");

@@ -13,8 +13,8 @@ import dev.tokentally.testing.AppEnvironment;
 import dev.tokentally.testing.ChildApp;
 import dev.tokentally.testing.FaultInjection;
 import dev.tokentally.testing.FreePort;
+import dev.tokentally.testing.MinimalPdf;
 import dev.tokentally.testing.PerClassBroker;
-import dev.tokentally.testing.TestPdf;
 import dev.tokentally.testing.TopicIo;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -96,7 +96,10 @@ class RecordIsolationIT {
 
   /** The 9 KB poison pill of issue 27: one page, Flate-compressed, a 2 MB literal string. */
   static byte[] compressedLongString() {
-    return TestPdf.page("BT /F1 12 Tf 72 712 Td (" + "a".repeat(2_000_000) + ") Tj ET", true);
+    return MinimalPdf.onePage(
+        ("BT /F1 12 Tf 72 712 Td (" + "a".repeat(2_000_000) + ") Tj ET")
+            .getBytes(StandardCharsets.ISO_8859_1),
+        true);
   }
 
   @Test
@@ -116,7 +119,10 @@ class RecordIsolationIT {
     records.put(
         "pdf-plain-2mb-string",
         withPdf(
-            TestPdf.page("BT /F1 12 Tf 72 712 Td (" + "b".repeat(2_000_000) + ") Tj ET", false)));
+            MinimalPdf.onePage(
+                ("BT /F1 12 Tf 72 712 Td (" + "b".repeat(2_000_000) + ") Tj ET")
+                    .getBytes(StandardCharsets.ISO_8859_1),
+                false)));
     for (int i = 0; i < AFTER; i++) {
       records.put("after-" + i, anthropic("Hello number " + i));
     }
