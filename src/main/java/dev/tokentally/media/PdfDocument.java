@@ -44,7 +44,9 @@ public record PdfDocument(int pages, String text, double pageWidth, double pageH
             null,
             MemoryUsageSetting.setupMainMemoryOnly(MAX_DECODED_BYTES).streamCache)) {
       return read(document);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // PDFBox reports some malformed documents with runtime exceptions (a null CMap name, a bad
+      // index); for a document from a request, any of them means it cannot be read.
       return Optional.empty();
     }
   }
@@ -104,7 +106,11 @@ public record PdfDocument(int pages, String text, double pageWidth, double pageH
       if (++page > lastPage || reader.full()) {
         break;
       }
-      reader.page(p);
+      try {
+        reader.page(p);
+      } catch (IOException | RuntimeException e) {
+        // A page whose content or fonts cannot be read adds no text; it still counts as a page.
+      }
     }
     return text.toString();
   }
