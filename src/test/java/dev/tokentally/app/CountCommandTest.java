@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokentally.counting.RequestCounting;
 import dev.tokentally.counting.Tokenizers;
+import dev.tokentally.testing.PdfRequests;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -67,6 +68,17 @@ class CountCommandTest {
     JsonNode line = gemini.lines().get(0);
     assertThat(line.get("totalTokens").asInt()).isEqualTo(10);
     assertThat(line.has("input_tokens")).isFalse();
+  }
+
+  @Test
+  void countsThePdfThatOnceOverflowedTheStack(@TempDir Path dir) throws IOException {
+    Path file =
+        Files.write(
+            dir.resolve("pdf.json"), PdfRequests.anthropicDocument(PdfRequests.poisonPill()));
+    Run run = run("", false, file.toString());
+    assertThat(run.exit()).as(run.err()).isZero();
+    // The page's 2 MB of text is counted, not just the page.
+    assertThat(run.lines().get(0).get("input_tokens").asLong()).isGreaterThan(10_000);
   }
 
   @Test

@@ -22,6 +22,7 @@ import dev.tokentally.counting.RequestCounting;
 import dev.tokentally.counting.SyntheticPng;
 import dev.tokentally.metrics.LabelValues;
 import dev.tokentally.metrics.RequestMetrics;
+import dev.tokentally.testing.PdfRequests;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayInputStream;
@@ -354,6 +355,17 @@ class CountEndpointsTest {
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void countsThePdfThatOnceOverflowedTheStack() throws Exception {
+    HttpResponse<String> response =
+        post(
+            "/v1/messages/count_tokens",
+            new String(
+                PdfRequests.anthropicDocument(PdfRequests.poisonPill()), StandardCharsets.UTF_8));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(MAPPER.readTree(response.body()).get("input_tokens").asLong()).isGreaterThan(10_000);
   }
 
   @Test

@@ -376,36 +376,29 @@ class LinearWorkTest {
           c.maker().make(smallest).call();
         }
         List<long[]> steps = new ArrayList<>();
+        String[] said = {""};
         for (int step = STEPS - 1; step >= 0; step--) {
           int size = max >> (2 * step);
-          boolean collectFirst = step <= 1;
-          long bestCpu = Long.MAX_VALUE;
-          long bestWall = Long.MAX_VALUE;
-          long spent = 0;
-          for (int r = 0; r < 3 && spent < 1_000_000_000L; r++) {
-            Callable<String> work = c.maker().make(size);
-            if (collectFirst) {
-              System.gc(); // a collection of what earlier runs left is not this run's work
-            }
-            long cpuStart = THREADS.getCurrentThreadCpuTime();
-            long start = System.nanoTime();
-            String said = work.call();
-            long took = System.nanoTime() - start;
-            bestCpu = Math.min(bestCpu, THREADS.getCurrentThreadCpuTime() - cpuStart);
-            bestWall = Math.min(bestWall, took);
-            spent += took;
-            result = said.length() > 120 ? said.substring(0, 120) + "..." : said;
+          steps.add(measure(c, size, step <= 1, said));
+          // A busy machine can slow one run several-fold: a failing step is measured again, with
+          // the step before it, and each keeps its best. Quadratic work fails every time.
+          for (int retry = 0; retry < 2 && steps.size() > 1 && verdict(steps) != null; retry++) {
+            int last = steps.size() - 1;
+            steps.set(last - 1, best(steps.get(last - 1), measure(c, size >> 2, false, said)));
+            steps.set(last, best(steps.get(last), measure(c, size, step <= 1, said)));
           }
-          steps.add(new long[] {size, bestCpu, bestWall});
-          report(
-              "STEP",
-              c.name(),
-              String.valueOf(size),
-              String.valueOf(bestCpu),
-              String.valueOf(bestWall));
           if (verdict(steps) != null) {
             break;
           }
+        }
+        result = said[0];
+        for (long[] step : steps) {
+          report(
+              "STEP",
+              c.name(),
+              String.valueOf(step[0]),
+              String.valueOf(step[1]),
+              String.valueOf(step[2]));
         }
       } catch (Throwable e) {
         String message = String.valueOf(e.getMessage());
@@ -425,6 +418,33 @@ class LinearWorkTest {
           String.valueOf(Math.max(0, after - reachableBefore)),
           result.replace('\t', ' ').replace('\n', ' '));
       reachableBefore = after;
+    }
+
+    /** Size, best CPU and best wall-clock nanoseconds of up to three runs within a second. */
+    private static long[] measure(Case c, int size, boolean collectFirst, String[] said)
+        throws Exception {
+      long bestCpu = Long.MAX_VALUE;
+      long bestWall = Long.MAX_VALUE;
+      long spent = 0;
+      for (int r = 0; r < 3 && spent < 1_000_000_000L; r++) {
+        Callable<String> work = c.maker().make(size);
+        if (collectFirst) {
+          System.gc(); // a collection of what earlier runs left is not this run's work
+        }
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
+        long start = System.nanoTime();
+        String result = work.call();
+        long took = System.nanoTime() - start;
+        bestCpu = Math.min(bestCpu, THREADS.getCurrentThreadCpuTime() - cpuStart);
+        bestWall = Math.min(bestWall, took);
+        spent += took;
+        said[0] = result.length() > 120 ? result.substring(0, 120) + "..." : result;
+      }
+      return new long[] {size, bestCpu, bestWall};
+    }
+
+    private static long[] best(long[] a, long[] b) {
+      return new long[] {a[0], Math.min(a[1], b[1]), Math.min(a[2], b[2])};
     }
 
     private static String firstFrames(Throwable e) {

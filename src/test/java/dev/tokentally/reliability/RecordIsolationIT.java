@@ -13,7 +13,7 @@ import dev.tokentally.testing.AppEnvironment;
 import dev.tokentally.testing.ChildApp;
 import dev.tokentally.testing.FaultInjection;
 import dev.tokentally.testing.FreePort;
-import dev.tokentally.testing.MinimalPdf;
+import dev.tokentally.testing.PdfRequests;
 import dev.tokentally.testing.PerClassBroker;
 import dev.tokentally.testing.TopicIo;
 import java.net.URI;
@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,29 +78,6 @@ class RecordIsolationIT {
     return body.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  static byte[] withPdf(byte[] pdf) {
-    ObjectNode body = MAPPER.createObjectNode().put("model", "claude-sonnet-4-5");
-    body.put("max_tokens", 16);
-    var content = body.putArray("messages").addObject().put("role", "user").putArray("content");
-    content
-        .addObject()
-        .put("type", "document")
-        .putObject("source")
-        .put("type", "base64")
-        .put("media_type", "application/pdf")
-        .put("data", Base64.getEncoder().encodeToString(pdf));
-    content.addObject().put("type", "text").put("text", "Summarise this.");
-    return body.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** The 9 KB poison pill of issue 27: one page, Flate-compressed, a 2 MB literal string. */
-  static byte[] compressedLongString() {
-    return MinimalPdf.onePage(
-        ("BT /F1 12 Tf 72 712 Td (" + "a".repeat(2_000_000) + ") Tj ET")
-            .getBytes(StandardCharsets.ISO_8859_1),
-        true);
-  }
-
   @Test
   void injectedFaultsAndPoisonPdfsEachLandOnceAndTheStreamGoesOn() throws Exception {
     AppConfig config = ConfigLoader.load(null, env("tokentally-isolation"));
@@ -109,20 +85,16 @@ class RecordIsolationIT {
     Wiring wiring = Wiring.of(config);
     Properties props = FaultInjection.into(wiring.streamsProperties(bootstrap));
     wiring.prepareTopics(props);
-    byte[] compressed = compressedLongString();
+    byte[] compressed = PdfRequests.poisonPill();
     assertThat(compressed.length).isLessThan(12_000);
 
     Map<String, byte[]> records = new java.util.LinkedHashMap<>();
     records.put("stack-overflow", anthropic(FaultInjection.STACK_OVERFLOW));
     records.put("runtime-exception", anthropic(FaultInjection.RUNTIME));
-    records.put("pdf-compressed-2mb-string", withPdf(compressed));
+    records.put("pdf-compressed-2mb-string", PdfRequests.anthropicDocument(compressed));
     records.put(
         "pdf-plain-2mb-string",
-        withPdf(
-            MinimalPdf.onePage(
-                ("BT /F1 12 Tf 72 712 Td (" + "b".repeat(2_000_000) + ") Tj ET")
-                    .getBytes(StandardCharsets.ISO_8859_1),
-                false)));
+        PdfRequests.anthropicDocument(PdfRequests.longString('b', 2_000_000, false)));
     for (int i = 0; i < AFTER; i++) {
       records.put("after-" + i, anthropic("Hello number " + i));
     }
