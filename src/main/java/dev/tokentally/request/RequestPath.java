@@ -51,7 +51,12 @@ public final class RequestPath {
     }
     Matcher m = GEMINI_MODEL_METHOD.matcher(p);
     if (m.matches()) {
-      String model = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
+      String model;
+      try {
+        model = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException badEscape) {
+        return Optional.empty(); // "gemini-2.5%pro": no model, so no endpoint this path addresses
+      }
       Endpoint endpoint =
           switch (m.group(2)) {
             case "generateContent" -> Endpoint.GENERATE_CONTENT;
