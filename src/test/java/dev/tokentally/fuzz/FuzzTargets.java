@@ -4,7 +4,7 @@ package dev.tokentally.fuzz;
  * What every fuzz target here shares. In a build each {@code @FuzzTest} replays its committed
  * inputs once ({@code src/test/resources/dev/tokentally/fuzz/<Class>Inputs/<method>/}); with {@code
  * JAZZER_FUZZ=1} (the {@code fuzz} Maven profile) one target fuzzes for {@link #MAX_DURATION},
- * unless the profile passes a shorter time. docs/reliability.md (Fuzzing) says how to run them.
+ * unless the profile passes a shorter time. docs/fuzzing.md says how to run them.
  */
 final class FuzzTargets {
   private FuzzTargets() {}
