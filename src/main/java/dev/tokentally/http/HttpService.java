@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
@@ -134,22 +135,8 @@ public final class HttpService implements AutoCloseable {
                           .record(Duration.ofNanos((long) (ms * 1_000_000))));
 
               var routes = config.routes;
-              routes.get(
-                  "/health/live",
-                  open(
-                      "live",
-                      ctx -> {
-                        boolean ok = health.live().getAsBoolean();
-                        ctx.status(ok ? 200 : 503).result(ok ? "live\n" : "exiting\n");
-                      }));
-              routes.get(
-                  "/health/ready",
-                  open(
-                      "ready",
-                      ctx -> {
-                        boolean ok = health.ready().getAsBoolean();
-                        ctx.status(ok ? 200 : 503).result(ok ? "ready\n" : "not ready\n");
-                      }));
+              routes.get("/health/live", probe("live", health.live(), "live", "exiting"));
+              routes.get("/health/ready", probe("ready", health.ready(), "ready", "not ready"));
               routes.get(
                   "/metrics",
                   route(
@@ -257,6 +244,16 @@ public final class HttpService implements AutoCloseable {
       throw new IllegalStateException("route without a guard");
     }
     return caller;
+  }
+
+  /** An unauthenticated probe: 200 and {@code up} while {@code ok} holds, else 503 and down. */
+  private static Handler probe(String route, BooleanSupplier ok, String up, String down) {
+    return open(
+        route,
+        ctx -> {
+          boolean yes = ok.getAsBoolean();
+          ctx.status(yes ? 200 : 503).result((yes ? up : down) + "\n");
+        });
   }
 
   static RejectedException notFound(Context ctx) {

@@ -28,14 +28,27 @@ class TopicBootstrapIT {
             "3"));
   }
 
+  /** A topic just created may not be in the broker's metadata yet on a busy machine: ask again. */
   private static int partitions(Admin admin, String topic) throws Exception {
-    return admin
-        .describeTopics(List.of(topic))
-        .allTopicNames()
-        .get()
-        .get(topic)
-        .partitions()
-        .size();
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        return admin
+            .describeTopics(List.of(topic))
+            .allTopicNames()
+            .get()
+            .get(topic)
+            .partitions()
+            .size();
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (!(e.getCause()
+                instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
+    }
   }
 
   @Test
